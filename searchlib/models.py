@@ -1,0 +1,61 @@
+"""Plain data passed between the pipeline stages.
+
+corpus -> ``Article`` -> indexing; search -> ``Hit`` -> render.  Nothing here
+imports whoosh: these are the types a user of the library sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from a corpus.
+
+    ``id`` is required and unique within a corpus.  Unknown optional values
+    are ``None`` (never invented): a missing date stays ``None``.
+    """
+
+    id: str
+    title: str = ""
+    text: str = ""
+    subtitle: str = ""
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusProblem:
+    """A record that could not be read, with where it was and why."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A fragment of an article with the character spans of the matches."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result."""
+
+    rank: int
+    id: str
+    score: float
+    title: str
+    date: dt.date | None
+    source: str | None
+    url: str | None
+    snippet: Snippet = field(default_factory=lambda: Snippet(""))
