@@ -7,7 +7,7 @@ imports whoosh: these are the types a user of the library sees.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,20 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class CorpusProblem:
-    """A record that could not be read, with where it was and why."""
+    """A record that could not be read as it was, with where it was and why.
+
+    ``skipped`` is False when the record was repaired and kept (a date that
+    could not be read is dropped, the article kept).
+    """
 
     path: str
     line: int
     reason: str
+    skipped: bool = True
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
+        action = "skipped" if self.skipped else "kept"
+        return f"{self.path}:{self.line}: {self.reason} ({action})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +64,6 @@ class Hit:
     date: dt.date | None
     source: str | None
     url: str | None
-    snippet: Snippet = field(default_factory=lambda: Snippet(""))
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()
+    """Character spans ``[start, end)`` of the matches in ``snippet``."""

@@ -1,0 +1,302 @@
+"""Command line: parse, call one library function, render.
+
+``search QUERY`` answers a query (building the index on first use);
+``searchlib`` groups the other commands (``index``, ``info``, ``search``).
+Errors a user can fix are printed as one line on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
+from searchlib.errors import IndexNotFoundError, SearchlibError
+from searchlib.indexing import BuildReport, write_index
+from searchlib.models import CorpusProblem
+from searchlib.ranking import RankingSettings
+from searchlib.render import format_size, render_hits, render_json_lines
+from searchlib.search import open_index
+from searchlib.storage import index_exists
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_INDEX = "index"
+DEFAULT_CORPUS = "corpus"
+PROBLEMS_SHOWN = 20
+EXIT_USAGE = 2
+
+
+# -- shared pieces -----------------------------------------------------------
+
+
+def reports_errors(command: F) -> F:
+    """Turn searchlib's errors into one line on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SearchlibError as error:
+            _fail(str(error))
+        except OSError as error:
+            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str) -> None:
+    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "searchlib"
+    click.echo(f"{prog}: error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def index_option(command: F) -> F:
+    return click.option(
+        "--index",
+        "index_path",
+        envvar="SEARCHLIB_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Index folder (or $SEARCHLIB_INDEX).",
+    )(command)
+
+
+def corpus_option(command: F) -> F:
+    return click.option(
+        "--corpus",
+        "corpus_path",
+        envvar="SEARCHLIB_CORPUS",
+        default=DEFAULT_CORPUS,
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help="Corpus: a .jsonl(.gz) file or a folder (or $SEARCHLIB_CORPUS).",
+    )(command)
+
+
+def analysis_options(command: F) -> F:
+    command = click.option(
+        "--stemmer",
+        type=click.Choice(STEMMERS),
+        default=None,
+        help="Stemmer for a new index [default: snowball]; an existing index keeps its own.",
+    )(command)
+    command = click.option(
+        "--stopwords",
+        default=None,
+        metavar="|".join(BUILTIN_STOPWORD_LISTS) + "|FILE",
+        help="Stop word list for a new index [default: english].",
+    )(command)
+    return command
+
+
+def _settings(stemmer: str | None, stopwords: str | None) -> AnalysisSettings | None:
+    if stemmer is None and stopwords is None:
+        return None
+    return AnalysisSettings(stemmer=stemmer or "snowball", stopwords=stopwords or "english")
+
+
+class _ProblemPrinter:
+    """Prints the first bad records as warnings, then counts the rest."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, problem: CorpusProblem) -> None:
+        self.count += 1
+        if self.count <= PROBLEMS_SHOWN:
+            click.echo(f"warning: {problem}", err=True)
+
+    def finish(self) -> None:
+        if self.count > PROBLEMS_SHOWN:
+            click.echo(f"warning: ... and {self.count - PROBLEMS_SHOWN} more", err=True)
+
+
+def _progress(count: int) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"\rindexing: {count:,} articles", err=True, nl=False)
+
+
+def _build(
+    corpus_path: Path, index_path: Path, settings: AnalysisSettings | None, memory_mb: int = 128
+) -> BuildReport:
+    click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
+    problems = _ProblemPrinter()
+    report = write_index(
+        corpus_path,
+        index_path,
+        settings=settings,
+        on_problem=problems,
+        on_progress=_progress,
+        memory_mb=memory_mb,
+    )
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    problems.finish()
+    click.echo(
+        f"indexed {report.indexed:,} articles, skipped {report.skipped:,}"
+        + (f", repaired {report.repaired:,}" if report.repaired else "")
+        + f" in {report.seconds:.1f} s",
+        err=True,
+    )
+    return report
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+# -- commands ----------------------------------------------------------------
+
+
+@click.command(name="search")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@corpus_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=0))
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per hit.")
+@click.option(
+    "--synonyms",
+    "synonym_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Extra synonym file in Solr format (repeatable).",
+)
+@click.option("--no-synonyms", is_flag=True, help="Search only the words as written.")
+@click.option("--k1", type=click.FloatRange(min=0), default=1.2, show_default=True)
+@click.option("--b", "b", type=click.FloatRange(0, 1), default=0.75, show_default=True)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour highlights (auto: on a terminal, unless NO_COLOR is set).",
+)
+@analysis_options
+@click.pass_context
+@reports_errors
+def search_command(
+    context: click.Context,
+    query: tuple[str, ...],
+    index_path: Path,
+    corpus_path: Path,
+    limit: int,
+    as_json: bool,
+    synonym_files: tuple[Path, ...],
+    no_synonyms: bool,
+    k1: float,
+    b: float,
+    color: str,
+    stemmer: str | None,
+    stopwords: str | None,
+) -> None:
+    """Search the index for QUERY and print the best hits.
+
+    QUERY: words, "quoted phrases", AND / OR / NOT, title: / text: / source:
+    fields, and dates such as date:[2017-01-01 TO 2017-02-01].  Builds the
+    index from the corpus first when there is none yet.
+    """
+    settings = _settings(stemmer, stopwords)
+    if not index_exists(index_path):
+        _build_on_first_use(context, index_path, corpus_path, settings)
+        settings = None
+    with open_index(
+        index_path,
+        settings=settings,
+        synonym_files=[str(p) for p in synonym_files],
+        use_synonyms=not no_synonyms,
+        ranking=RankingSettings(k1=k1, b=b),
+    ) as index:
+        results = index.search(" ".join(query), limit=limit)
+    if as_json:
+        if results.hits:
+            click.echo(render_json_lines(results.hits))
+        return
+    if not results.hits:
+        click.echo("no matching articles", err=True)
+        return
+    click.echo(render_hits(results.hits, _use_color(color)))
+    click.echo(f"\n{len(results.hits)} of {results.total:,} matching articles", err=True)
+
+
+def _build_on_first_use(
+    context: click.Context,
+    index_path: Path,
+    corpus_path: Path,
+    settings: AnalysisSettings | None,
+) -> None:
+    """Build the default index from the corpus; a named index that is not
+    there is an error (a typo must not start a build) unless a corpus is
+    named too."""
+    index_named = context.get_parameter_source("index_path") != click.core.ParameterSource.DEFAULT
+    corpus_named = context.get_parameter_source("corpus_path") != click.core.ParameterSource.DEFAULT
+    if index_named and not corpus_named:
+        raise IndexNotFoundError(
+            f"no index at {index_path}: build it with 'searchlib index --corpus PATH "
+            f"--index {index_path}', or add --corpus PATH to build it now"
+        )
+    _build(corpus_path, index_path, settings)
+
+
+@click.group(name="searchlib")
+@click.version_option(package_name="searchlib")
+def main_group() -> None:
+    """searchlib: full-text search for news-article corpora."""
+
+
+main_group.add_command(search_command)
+
+
+@main_group.command(name="index")
+@corpus_option
+@index_option
+@analysis_options
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(min=16),
+    default=128,
+    show_default=True,
+    help="Memory for the writer's buffers.",
+)
+@reports_errors
+def index_command(
+    corpus_path: Path,
+    index_path: Path,
+    stemmer: str | None,
+    stopwords: str | None,
+    memory_mb: int,
+) -> None:
+    """Build or rebuild the index from a corpus.
+
+    The previous index keeps answering queries until the new one is complete.
+    """
+    _build(corpus_path, index_path, _settings(stemmer, stopwords), memory_mb)
+
+
+@main_group.command(name="info")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@reports_errors
+def info_command(index_path: Path, as_json: bool) -> None:
+    """Show an index's size, document count and saved settings."""
+    import json
+
+    with open_index(index_path) as index:
+        info = index.info()
+    if as_json:
+        click.echo(json.dumps(info.__dict__, indent=2, sort_keys=True))
+        return
+    click.echo(f"index:      {info.path}")
+    click.echo(f"documents:  {info.documents:,}")
+    click.echo(f"size:       {format_size(info.size_bytes)}")
+    click.echo(f"built:      {info.built} by searchlib {info.searchlib_version}")
+    for key, value in sorted(info.analysis.items()):
+        click.echo(f"{key + ':':<11} {value}")

@@ -1,0 +1,252 @@
+"""Files on disk -> ``Article`` records, one reader per format.
+
+The first stage of the pipeline.  A corpus path is one JSON Lines file
+(``.jsonl`` or ``.jsonl.gz``) or a directory holding such files and ``.txt`` /
+``.md`` articles.  Bad records never stop a read: each is reported through
+``on_problem`` with file:line and reason, skipped, and the rest go on.
+
+JSON Lines: one object a line, ``id`` (required, unique), ``title``, ``text``,
+optional ``subtitle``, ``date`` (ISO 8601), ``source``, ``url``.
+
+Text files: optional front matter between ``---`` lines (``title:``,
+``date:``, ``source:``, ``url:``, ``subtitle:``, ``id:``); without it the
+first line is the title.  The id is the file's path below the corpus
+directory, without its extension.  README and LICENSE files, and names
+starting with ``.`` or ``_``, are not articles and are passed over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from searchlib.errors import CorpusError
+from searchlib.models import Article, CorpusProblem
+
+ProblemHandler = Callable[[CorpusProblem], None]
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+TEXT_SUFFIXES = (".txt", ".md")
+_NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)\b", re.IGNORECASE)
+_TEXT_FIELDS = ("title", "text", "subtitle", "source", "url")
+_LOOSE_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
+# A record larger than this is almost surely not an article (a dump, a
+# binary): refuse it rather than hold it in memory as text.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+def read_articles(path: str | Path, on_problem: ProblemHandler | None = None) -> Iterator[Article]:
+    """Every good article under ``path``, in a stable order, ids unique.
+
+    The first record with an id wins; a later one with the same id is
+    reported and skipped.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise CorpusError(f"corpus not found: {root} (give a .jsonl file or a directory)")
+    report = on_problem or _ignore
+    seen: set[str] = set()
+    for article, where in _read_any(root, report):
+        if article.id in seen:
+            report(CorpusProblem(where[0], where[1], f"duplicate id {article.id!r}"))
+            continue
+        seen.add(article.id)
+        yield article
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """The files of a corpus path that hold articles, sorted."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES)
+        and not _NOT_ARTICLES.match(p.name)
+        and not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+    )
+
+
+def _ignore(problem: CorpusProblem) -> None:
+    return None
+
+
+def _read_any(root: Path, report: ProblemHandler) -> Iterator[tuple[Article, tuple[str, int]]]:
+    files = corpus_files(root)
+    if root.is_file() and not root.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES):
+        raise CorpusError(
+            f"{root}: not a corpus file; use one of {', '.join(JSONL_SUFFIXES + TEXT_SUFFIXES)}"
+        )
+    base = root if root.is_dir() else root.parent
+    for file in files:
+        if file.name.endswith(JSONL_SUFFIXES):
+            yield from read_jsonl(file, report)
+        else:
+            article = read_text_article(file, base, report)
+            if article is not None:
+                yield article, (str(file), 1)
+
+
+def read_jsonl(path: Path, report: ProblemHandler) -> Iterator[tuple[Article, tuple[str, int]]]:
+    """Articles of one JSON Lines file (gzip-compressed if it ends in .gz)."""
+    name = str(path)
+    try:
+        with _open_binary(path) as lines:
+            for number, raw in enumerate(lines, start=1):
+                if not raw.strip():
+                    continue
+                article = _parse_json_record(raw, name, number, report)
+                if article is not None:
+                    yield article, (name, number)
+    except (OSError, EOFError, zlib.error) as error:
+        report(CorpusProblem(name, 0, f"cannot read file: {error}"))
+
+
+def _open_binary(path: Path) -> Any:
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+
+
+def _parse_json_record(raw: bytes, path: str, line: int, report: ProblemHandler) -> Article | None:
+    if len(raw) > MAX_RECORD_BYTES:
+        report(CorpusProblem(path, line, f"record of {len(raw):,} bytes is too large"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        report(CorpusProblem(path, line, f"not UTF-8 ({error.reason} at byte {error.start})"))
+        return None
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        report(CorpusProblem(path, line, f"invalid JSON ({_short(error)})"))
+        return None
+    if not isinstance(record, dict):
+        report(CorpusProblem(path, line, f"expected a JSON object, got {type(record).__name__}"))
+        return None
+    return article_from_record(record, path, line, report)
+
+
+def article_from_record(
+    record: dict[str, Any], path: str, line: int, report: ProblemHandler
+) -> Article | None:
+    """An Article from a parsed record, or None (reported) when it has no usable id."""
+    record_id = record.get("id")
+    if isinstance(record_id, int) and not isinstance(record_id, bool):
+        record_id = str(record_id)
+    if not isinstance(record_id, str) or not record_id.strip():
+        report(CorpusProblem(path, line, "missing id (a non-empty string is required)"))
+        return None
+    values: dict[str, str | None] = {}
+    for key in _TEXT_FIELDS:
+        value = record.get(key)
+        if value is None:
+            values[key] = None
+        elif isinstance(value, str):
+            values[key] = _clean_text(value)
+        else:
+            report(
+                CorpusProblem(path, line, f"field {key!r} is a {type(value).__name__}, not text")
+            )
+            return None
+    date = None
+    raw_date = record.get("date")
+    if raw_date not in (None, ""):
+        date = parse_date(raw_date)
+        if date is None:
+            report(
+                CorpusProblem(
+                    path, line, f"unreadable date {str(raw_date)[:40]!r} dropped", skipped=False
+                )
+            )
+    return Article(
+        id=record_id.strip(),
+        title=values["title"] or "",
+        text=values["text"] or "",
+        subtitle=values["subtitle"] or "",
+        date=date,
+        source=values["source"] or None,
+        url=values["url"] or None,
+    )
+
+
+def read_text_article(path: Path, base: Path, report: ProblemHandler) -> Article | None:
+    """One ``.txt`` / ``.md`` article, with optional front matter."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report(CorpusProblem(str(path), 0, f"cannot read file: {error.strerror}"))
+        return None
+    if len(data) > MAX_RECORD_BYTES:
+        report(CorpusProblem(str(path), 1, f"file of {len(data):,} bytes is too large"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        report(CorpusProblem(str(path), 1, f"not UTF-8 ({error.reason} at byte {error.start})"))
+        return None
+    record, body = _split_front_matter(text)
+    if "title" not in record:
+        lines = body.strip().split("\n", 1)
+        record["title"] = lines[0].strip().lstrip("#").strip()
+        body = lines[1] if len(lines) > 1 else ""
+    record["text"] = body.strip()
+    record.setdefault("id", path.relative_to(base).as_posix().rsplit(".", 1)[0])
+    if not record["title"] and not record["text"]:
+        report(CorpusProblem(str(path), 1, "empty article"))
+        return None
+    return article_from_record(record, str(path), 1, report)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    record: dict[str, Any] = {}
+    for line in text[4:end].splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip():
+            record[key.strip().lower()] = value.strip().strip("\"'")
+    rest = text[end + 4 :]
+    return record, rest[1:] if rest.startswith("\n") else rest
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO 8601 date or date-time (or ``YYYY/M/D``) as a date, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    match = _LOOSE_DATE.match(value)
+    if match:
+        try:
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return None
+    return None
+
+
+def _clean_text(value: str) -> str:
+    # NUL and other C0 controls break terminals and some index files.
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        value = "".join(c for c in value if ord(c) >= 32 or c in "\t\n\r")
+    return value.strip()
+
+
+def _short(error: Exception) -> str:
+    message = str(error)
+    return message if len(message) <= 80 else message[:77] + "..."

@@ -1,0 +1,172 @@
+"""Article text + query terms -> a snippet with the matches' character spans.
+
+The text is analysed with the index's own chain, so a match is exactly what
+the index matched: ``Armenians`` is highlighted for a query ``Armenian``, a
+synonym's words for the word it expands, and a phrase as one span from its
+first to its last word.  The best fragment is chosen from whole sentences
+around the matches, about ``SNIPPET_LENGTH`` characters, anywhere in the
+text: there is no cut-off after the first few kilobytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from searchlib.analysis import Analyzer, Token
+from searchlib.models import Snippet
+
+SNIPPET_LENGTH = 200
+ELLIPSIS = "\u2026"
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]*\s+|\n\s*")
+_SPACE = re.compile(r"\s+")
+
+Span = tuple[int, int]
+
+
+def find_matches(
+    text: str, tokens: list[Token], terms: Collection[str], phrases: Iterable[tuple[str, ...]]
+) -> list[Span]:
+    """Character spans of matched terms and phrases, sorted and merged."""
+    spans = [(t.start, t.end) for t in tokens if t.term in terms]
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    if by_first:
+        term_list = [t.term for t in tokens]
+        for index, token in enumerate(tokens):
+            for phrase in by_first.get(token.term, ()):
+                end = index + len(phrase)
+                if tuple(term_list[index:end]) == phrase:
+                    spans.append((token.start, tokens[end - 1].end))
+    return _merge(spans, text)
+
+
+def _merge(spans: list[Span], text: str) -> list[Span]:
+    """Overlapping spans, and spans only white space or a hyphen apart
+    (``Lachin corridor``, ``Nagorno-Karabakh``), become one."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or _only_joiners(text[merged[-1][1] : start])):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _only_joiners(gap: str) -> bool:
+    return len(gap) <= 2 and all(c.isspace() or c == "-" for c in gap)
+
+
+def make_snippet(
+    text: str,
+    analyzer: Analyzer,
+    terms: Collection[str],
+    phrases: Collection[tuple[str, ...]],
+    length: int = SNIPPET_LENGTH,
+) -> Snippet:
+    """The best fragment of ``text`` for the query, with highlight offsets
+    into the fragment."""
+    if not text:
+        return Snippet("")
+    matches = find_matches(text, analyzer.analyze(text), terms, phrases) if terms or phrases else []
+    start, end = _best_window(text, matches, length)
+    return _cut(text, start, end, matches)
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
+
+
+def _best_window(text: str, matches: list[Span], length: int) -> Span:
+    """Whole sentences, about ``length`` characters, holding the most matches."""
+    if not matches:
+        return 0, _word_boundary(text, min(len(text), length))
+    starts = _sentence_starts(text)
+    best: tuple[int, int, int] | None = None  # (-score, start, end)
+    match_index = 0
+    for number, start in enumerate(starts):
+        while match_index < len(matches) and matches[match_index][0] < start:
+            match_index += 1
+        if match_index == len(matches):
+            break
+        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        following = number + 1
+        while end - start < length * 0.6 and following < len(starts):
+            following += 1
+            end = starts[following] if following < len(starts) else len(text)
+        inside = [m for m in matches[match_index:] if m[1] <= end]
+        if not inside:
+            continue
+        score = len({text[s:e].lower() for s, e in inside}) * 10 + len(inside)
+        candidate = (-score, start, end)
+        if best is None or candidate < best:
+            best = candidate
+    if best is None:  # a match runs past every sentence end: centre on it
+        first = matches[0][0]
+        start = max(0, first - length // 3)
+        return start, min(len(text), start + length)
+    _, start, end = best
+    if end - start > length:
+        start, end = _trim_around(text, start, end, matches, length)
+    return start, end
+
+
+def _trim_around(text: str, start: int, end: int, matches: list[Span], length: int) -> Span:
+    """A window of about ``length`` characters inside [start, end), placed so
+    that it opens a little before the first match in it."""
+    first = next(m for m in matches if m[0] >= start)
+    if first[1] - start <= length * 3 // 4:
+        return start, _word_boundary(text, start + length)
+    window_start = max(start, first[0] - length // 4)
+    if window_start > start:
+        window_start = _word_boundary(text, window_start, forward=True)
+    window_end = _word_boundary(text, min(end, window_start + length))
+    return window_start, max(window_end, min(first[1], end))
+
+
+def _word_boundary(text: str, index: int, forward: bool = False) -> int:
+    """``index`` moved to the nearest space (back, or forward)."""
+    if index <= 0 or index >= len(text) or text[index].isspace():
+        return index
+    if forward:
+        found = text.find(" ", index)
+        return found + 1 if 0 <= found < index + 30 else index
+    found = text.rfind(" ", 0, index)
+    return found if found > index - 30 else index
+
+
+def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
+    """The fragment [start, end) with white space folded, ellipses where it
+    cuts a sentence, and the matches' spans moved into it."""
+    pieces: list[str] = []
+    offsets: list[int] = []  # offsets[i] = position in snippet of text[start + i]
+    position = 0
+    if start > 0 and not _starts_sentence(text, start):
+        pieces.append(ELLIPSIS + " ")
+        position = 2
+    last_space = True
+    for char in text[start:end]:
+        offsets.append(position)
+        if char.isspace():
+            if last_space:
+                continue
+            char = " "
+            last_space = True
+        else:
+            last_space = False
+        pieces.append(char)
+        position += 1
+    offsets.append(position)
+    body = "".join(pieces).rstrip()
+    if end < len(text) and not text[start:end].rstrip().endswith((".", "!", "?", '"', "\u201d")):
+        body += " " + ELLIPSIS
+    highlights = tuple(
+        (offsets[s - start], offsets[e - start]) for s, e in matches if s >= start and e <= end
+    )
+    return Snippet(body, highlights)
+
+
+def _starts_sentence(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before.endswith((".", "!", "?", "\n", '"', "\u201d"))

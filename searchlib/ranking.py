@@ -1,0 +1,79 @@
+"""BM25 parameters and weighting, as small pure functions and whoosh's hook.
+
+BM25 (Robertson, Walker, Jones, Hancock-Beaulieu & Gatford, "Okapi at
+TREC-3", 1994; Robertson & Zaragoza, "The Probabilistic Relevance Framework:
+BM25 and Beyond", 2009), with the idf that Lucene uses, which never goes
+negative:
+
+    idf(t)      = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))
+    score(t, d) = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+
+N is the number of documents, n(t) the number holding term t, tf the term's
+count in the field of document d, dl that field's length in terms and avgdl
+the mean length of the field.  Each field is scored on its own and the
+field scores are added, the title's multiplied by its weight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.scoring import WeightingModel, WeightLengthScorer
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """BM25's free parameters and the weights of fields and synonyms."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    title_weight: float = 2.0
+    synonym_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.k1 < 0 or not 0 <= self.b <= 1:
+            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
+
+
+def bm25_idf(document_count: int, document_frequency: int) -> float:
+    """Inverse document frequency, Lucene's form (always positive)."""
+    n = document_frequency
+    return math.log(1.0 + (document_count - n + 0.5) / (n + 0.5))
+
+
+def bm25_term_score(
+    idf: float, term_frequency: float, length: float, average_length: float, k1: float, b: float
+) -> float:
+    """One term's BM25 score in one field of one document."""
+    if term_frequency <= 0:
+        return 0.0
+    norm = 1.0 - b + b * (length / average_length if average_length > 0 else 0.0)
+    return idf * term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
+
+
+class BM25Weighting(WeightingModel):  # type: ignore[misc]
+    """whoosh's hook for the formulas above."""
+
+    def __init__(self, settings: RankingSettings) -> None:
+        self.settings = settings
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        return _BM25Scorer(searcher, fieldname, text, self.settings)
+
+
+class _BM25Scorer(WeightLengthScorer):  # type: ignore[misc]
+    def __init__(self, searcher: Any, fieldname: str, text: bytes, settings: RankingSettings):
+        top = searcher.get_parent()  # collection-wide statistics, not one segment's
+        self.idf = bm25_idf(top.doc_count(), top.doc_frequency(fieldname, text))
+        self.average_length = top.avg_field_length(fieldname) or 1.0
+        self.k1 = settings.k1
+        self.b = settings.b
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight: float, length: float) -> float:
+        return bm25_term_score(self.idf, weight, length, self.average_length, self.k1, self.b)

@@ -1,0 +1,302 @@
+"""The ``Index`` a user holds: open or build, then search.
+
+Ties the stages together: query text -> ``query_syntax`` -> ``query`` (with
+synonyms) -> whoosh with ``ranking``'s BM25 -> ``highlight`` -> ``Hit``.
+
+Ranking of a query with several words side by side: documents that hold all
+of them come first, in BM25 order; then documents that hold some of them,
+in BM25 order.  Ties in score are broken by id, so results never depend on
+the order in which documents were indexed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.analysis.synonym_map import SynonymMap, load_synonym_rules
+from searchlib.corpus import ProblemHandler
+from searchlib.errors import IncompatibleIndexError, IndexNotFoundError
+from searchlib.highlight import make_snippet
+from searchlib.indexing import BuildReport, ProgressHandler, write_index
+from searchlib.models import Article, Hit
+from searchlib.query import CompiledQuery, QueryCompiler
+from searchlib.query_syntax import parse_natural, parse_query
+from searchlib.ranking import BM25Weighting, RankingSettings
+from searchlib.storage import read_manifest
+
+QuerySyntax = Literal["query", "natural"]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The hits of one query, best first, and how many documents matched."""
+
+    hits: tuple[Hit, ...]
+    total: int
+    query: CompiledQuery
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __getitem__(self, index: int) -> Hit:
+        return self.hits[index]
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What ``searchlib info`` shows."""
+
+    path: str
+    documents: int
+    size_bytes: int
+    built: str | None
+    searchlib_version: str | None
+    analysis: dict[str, Any]
+
+
+class Index:
+    """An open index: search it, describe it, close it."""
+
+    def __init__(
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        *,
+        synonym_files: Iterable[str] = (),
+        use_synonyms: bool = True,
+        ranking: RankingSettings | None = None,
+    ) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.ranking = ranking or RankingSettings()
+        analysis = manifest["analysis"]
+        self.analyzer = Analyzer(
+            AnalysisSettings(
+                stemmer=analysis["stemmer"],
+                stopwords=analysis["stopwords"],
+                fold_accents=analysis["fold_accents"],
+            ),
+            stopwords=analysis["stopword_list"],
+        )
+        self._synonym_files = tuple(synonym_files)
+        self._use_synonyms = use_synonyms
+        self._synonyms: SynonymMap | None = None
+        self._engine = _open_engine(path, manifest["generation"])
+        self._searcher: Any = None
+        self.build_report: BuildReport | None = None
+        """What the build did, when this index was opened by ``build_index``."""
+
+    # -- configuration -------------------------------------------------------
+
+    @property
+    def synonyms(self) -> SynonymMap | None:
+        """The synonym map queries are expanded with (None when turned off)."""
+        if not self._use_synonyms:
+            return None
+        if self._synonyms is None:
+            rules = load_synonym_rules(self._synonym_files)
+            self._synonyms = SynonymMap(rules, self.analyzer)
+        return self._synonyms
+
+    def compile(self, text: str, syntax: QuerySyntax = "query") -> CompiledQuery:
+        """The whoosh queries and highlight terms for a query text."""
+        node = parse_query(text) if syntax == "query" else parse_natural(text)
+        return QueryCompiler(self.analyzer, self.synonyms, self.ranking).compile(node)
+
+    # -- searching -----------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        snippets: bool = True,
+        syntax: QuerySyntax = "query",
+    ) -> SearchResults:
+        """The ``limit`` best hits for ``text`` (see ``query_syntax``)."""
+        compiled = self.compile(text, syntax)
+        searcher = self._open_searcher()
+        ranked, total = self._ranked_documents(searcher, compiled, max(limit, 0))
+        hits = tuple(
+            self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
+            for rank, (score, docnum) in enumerate(ranked, start=1)
+        )
+        return SearchResults(hits, total, compiled)
+
+    def _ranked_documents(
+        self, searcher: Any, compiled: CompiledQuery, limit: int
+    ) -> tuple[list[tuple[float, int]], int]:
+        loose = searcher.search(compiled.any_words, limit=limit or 1)
+        total = len(loose)
+        if limit == 0:
+            return [], total
+        if compiled.tiered:
+            strict = searcher.search(compiled.all_words, limit=limit)
+            ranked = self._stable_order(searcher, strict)
+            if len(ranked) < limit:
+                taken = {docnum for _, docnum in ranked}
+                more = searcher.search(compiled.any_words, limit=limit + len(ranked))
+                rest = [pair for pair in self._stable_order(searcher, more) if pair[1] not in taken]
+                ranked += rest[: limit - len(ranked)]
+        else:
+            ranked = self._stable_order(searcher, loose)
+        return ranked, total
+
+    @staticmethod
+    def _stable_order(searcher: Any, results: Any) -> list[tuple[float, int]]:
+        pairs = [(hit.score, hit.docnum) for hit in results]
+        pairs.sort(key=lambda pair: (-round(pair[0], 9), searcher.stored_fields(pair[1])["id"]))
+        return pairs
+
+    def _hit(
+        self,
+        rank: int,
+        score: float,
+        stored: dict[str, Any],
+        compiled: CompiledQuery,
+        snippets: bool,
+    ) -> Hit:
+        snippet = ""
+        highlights: tuple[tuple[int, int], ...] = ()
+        if snippets:
+            body = stored.get("text") or ""
+            if stored.get("subtitle"):
+                body = f"{stored['subtitle']}\n\n{body}"
+            made = make_snippet(
+                body, self.analyzer, compiled.highlight_terms, compiled.highlight_phrases
+            )
+            snippet, highlights = made.text, made.highlights
+        published = stored.get("published")
+        return Hit(
+            rank=rank,
+            id=stored["id"],
+            score=round(score, 6),
+            title=stored.get("title") or "",
+            date=dt.date.fromisoformat(published) if published else None,
+            source=stored.get("source") or None,
+            url=stored.get("url") or None,
+            snippet=snippet,
+            highlights=highlights,
+        )
+
+    def _open_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._engine.searcher(weighting=BM25Weighting(self.ranking))
+        return self._searcher
+
+    # -- description and life cycle -------------------------------------------
+
+    @property
+    def document_count(self) -> int:
+        return int(self._engine.doc_count())
+
+    def info(self) -> IndexInfo:
+        size = sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+        return IndexInfo(
+            path=str(self.path),
+            documents=self.document_count,
+            size_bytes=size,
+            built=self.manifest.get("built"),
+            searchlib_version=self.manifest.get("searchlib_version"),
+            analysis={k: v for k, v in self.manifest["analysis"].items() if k != "stopword_list"},
+        )
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._engine.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _open_engine(path: Path, generation: str) -> Any:
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import EmptyIndexError
+
+    try:
+        return FileStorage(str(path / generation), readonly=True).open_index()
+    except (EmptyIndexError, FileNotFoundError):
+        raise IncompatibleIndexError(
+            f"index at {path} is missing its files ({generation}); rebuild it with "
+            f"'searchlib index --index {path}'"
+        ) from None
+    except Exception as error:  # whoosh raises many kinds on damaged files
+        raise IncompatibleIndexError(
+            f"index at {path} is damaged or from an incompatible version "
+            f"({type(error).__name__}); rebuild it with 'searchlib index --index {path}'"
+        ) from None
+
+
+def open_index(
+    path: str | Path,
+    *,
+    settings: AnalysisSettings | None = None,
+    synonym_files: Iterable[str] = (),
+    use_synonyms: bool = True,
+    ranking: RankingSettings | None = None,
+) -> Index:
+    """Open the index at ``path``.
+
+    Given ``settings``, they must be those the index was built with: an
+    index answers only queries analysed the way its text was.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise IndexNotFoundError(
+            f"no index at {path}: build one with 'searchlib index --corpus PATH --index {path}'"
+        )
+    manifest = read_manifest(path)
+    if settings is not None:
+        check_settings(path, manifest, settings)
+    return Index(
+        path, manifest, synonym_files=synonym_files, use_synonyms=use_synonyms, ranking=ranking
+    )
+
+
+def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
+    """Raise if ``settings`` differ from those the index was built with."""
+    wanted = Analyzer(settings).describe()
+    saved = manifest["analysis"]
+    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
+        if saved.get(key) != wanted[key]:
+            shown = "stopwords" if key == "stopwords_sha256" else key
+            raise IncompatibleIndexError(
+                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
+                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
+                "or leave them out to use the index's own"
+            )
+
+
+def build_index(
+    source: str | Path | Iterable[Article],
+    path: str | Path,
+    *,
+    settings: AnalysisSettings | None = None,
+    on_problem: ProblemHandler | None = None,
+    on_progress: ProgressHandler | None = None,
+    synonym_files: Iterable[str] = (),
+    use_synonyms: bool = True,
+    ranking: RankingSettings | None = None,
+) -> Index:
+    """Build the index at ``path`` from a corpus path or articles, and open it."""
+    report = write_index(
+        source, path, settings=settings, on_problem=on_problem, on_progress=on_progress
+    )
+    index = open_index(
+        path, synonym_files=synonym_files, use_synonyms=use_synonyms, ranking=ranking
+    )
+    index.build_report = report
+    return index
