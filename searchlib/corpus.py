@@ -35,6 +35,7 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".md")
 _NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)\b", re.IGNORECASE)
 _TEXT_FIELDS = ("title", "text", "subtitle", "source", "url")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOOSE_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 # A record larger than this is almost surely not an article (a dump, a
 # binary): refuse it rather than hold it in memory as text.
@@ -242,9 +243,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 def _clean_text(value: str) -> str:
     # NUL and other C0 controls break terminals and some index files.
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        value = "".join(c for c in value if ord(c) >= 32 or c in "\t\n\r")
-    return value.strip()
+    return _CONTROL_CHARACTERS.sub("", value).strip()
 
 
 def _short(error: Exception) -> str:

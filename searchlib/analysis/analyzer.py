@@ -130,8 +130,10 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text, in order (positions are list indexes)."""
+        cache = self._word_cache
         term = self.term
-        return [t for t in map(term, self.tokenizer.words(text)) if t is not None]
+        analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
+        return [t for t in analysed if t is not None]
 
     def analyze(self, text: str) -> list[Token]:
         """Index terms with positions and character offsets into ``text``.
