@@ -260,8 +260,15 @@ def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
 
 
 def _date_filter(node: DateRange) -> wq.Query:
-    start = dt.datetime.combine(node.start, dt.time.min) if node.start else None
-    end = dt.datetime.combine(node.end, dt.time.max) if node.end else None
+    # Dates are indexed as midnight.  An inclusive end takes the whole day;
+    # an exclusive start skips it.
+    start = end = None
+    if node.start:
+        start = dt.datetime.combine(
+            node.start, dt.time.min if node.start_inclusive else dt.time.max
+        )
+    if node.end:
+        end = dt.datetime.combine(node.end, dt.time.max if node.end_inclusive else dt.time.min)
     date_range = wq.DateRange(
         "date",
         start,

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.scoring import WeightingModel, WeightLengthScorer
+from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class BM25Weighting(WeightingModel):  # type: ignore[misc]
         return True
 
     def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        if not searcher.schema[fieldname].scorable:  # ids, dates: nothing to rank by
+            return WeightScorer.for_(searcher, fieldname, text)
         return _BM25Scorer(searcher, fieldname, text, self.settings)
 
 
