@@ -2,7 +2,7 @@
 
 ``collections`` reads standard test collections (articles, queries and
 relevance judgments); ``trec`` reads and writes TREC run, qrels and queries
-files.
+files; ``measures`` scores a run against the judgments (nDCG, MAP, P, R).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from searchlib.evaluation.collections import (
     load_reuters_articles,
     load_smart_collection,
 )
+from searchlib.evaluation.measures import DEFAULT_MEASURES, EvaluationResult, evaluate_run
 from searchlib.evaluation.trec import (
     CollectionFiles,
     EvaluationError,
@@ -31,12 +32,15 @@ from searchlib.evaluation.trec import (
 
 __all__ = [
     "CRANFIELD_GRADES",
+    "DEFAULT_MEASURES",
     "SMART_COLLECTIONS",
     "CollectionFiles",
     "EvaluationError",
     "EvaluationFormatError",
+    "EvaluationResult",
     "TestCollection",
     "convert_collection",
+    "evaluate_run",
     "load_bbc_articles",
     "load_beir_collection",
     "load_reuters_articles",
