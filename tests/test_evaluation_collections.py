@@ -347,9 +347,11 @@ def test_reuters_sgml(tmp_path: Path) -> None:
     ]
 
 
-def test_reuters_folder_without_files(tmp_path: Path) -> None:
+def test_folders_without_story_files(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="reut2"):
-        list(load_reuters_articles(tmp_path))
+        load_reuters_articles(tmp_path)
+    with pytest.raises(CorpusError, match=r"NNN\.txt"):
+        load_bbc_articles(tmp_path)
 
 
 def test_bbc_layout_and_encodings(tmp_path: Path) -> None:

@@ -617,8 +617,8 @@ def load_reuters_articles(
     if not paths:
         raise CorpusError(f"{directory}: no reut2-*.sgm files; is it Reuters-21578's folder?")
     seen: set[str] = set()
-    for path in paths:
-        yield from _read_reuters_file(path, seen, on_problem or _ignore_problem)
+    report = on_problem or _ignore_problem
+    return (article for path in paths for article in _read_reuters_file(path, seen, report))
 
 
 # --- BBC News folders ---------------------------------------------------------
@@ -639,11 +639,14 @@ def load_bbc_articles(
     paths = sorted(Path(directory).glob("*/*.txt"))
     if not paths:
         raise CorpusError(f"{directory}: no <category>/NNN.txt files; is it BBC News' folder?")
-    report = on_problem or _ignore_problem
+    return _read_bbc_files(paths, on_problem or _ignore_problem)
+
+
+def _read_bbc_files(paths: Iterable[Path], on_problem: ProblemCallback) -> Iterator[Article]:
     for path in paths:
         title, _, body = _decode_text(path.read_bytes()).strip().partition("\n")
         if not title.strip():
-            report(CorpusProblem(str(path), 1, "empty file"))
+            on_problem(CorpusProblem(str(path), 1, "empty file"))
             continue
         article_id = f"bbc-{path.parent.name}-{path.stem}"
         yield Article(article_id, title.strip(), _paragraph(body.splitlines()), source="BBC")
