@@ -12,6 +12,8 @@ the order in which documents were indexed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,18 +228,18 @@ def _open_engine(path: Path, generation: str) -> Any:
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import EmptyIndexError
 
-    try:
-        return FileStorage(str(path / generation), readonly=True).open_index()
-    except (EmptyIndexError, FileNotFoundError):
-        raise IncompatibleIndexError(
-            f"index at {path} is missing its files ({generation}); rebuild it with "
-            f"'searchlib index --index {path}'"
-        ) from None
-    except Exception as error:  # whoosh raises many kinds on damaged files
-        raise IncompatibleIndexError(
-            f"index at {path} is damaged or from an incompatible version "
-            f"({type(error).__name__}); rebuild it with 'searchlib index --index {path}'"
-        ) from None
+    # whoosh leaves open the file it failed on: the warning filter keeps the
+    # user from meeting a ResourceWarning when it is collected.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return FileStorage(str(path / generation), readonly=True).open_index()
+        except (EmptyIndexError, FileNotFoundError):
+            problem = f"index at {path} is missing its files ({generation})"
+        except Exception as error:  # whoosh raises many kinds on damaged files
+            problem = f"index at {path} is damaged or from an incompatible version ({error!r:.60})"
+        gc.collect()
+    raise IncompatibleIndexError(f"{problem}; rebuild it with 'searchlib index --index {path}'")
 
 
 def open_index(

@@ -48,7 +48,7 @@ def test_hyphenated_name_gives_its_parts_at_consecutive_positions(analyzer: Anal
         ("Zürich", ["zurich"]),
         ("Xankəndi", ["xankendi"]),
         ("São Paulo", ["sao", "paulo"]),
-        ("Azerbaijan’s army", ["azerbaijan", "armi"]),
+        ("Azerbaijan\u2019s army", ["azerbaijan", "armi"]),
         ("Armenians", ["armenian"]),
         ("Ереван", ["ереван"]),  # Cyrillic is kept (lowercased), not dropped
     ],

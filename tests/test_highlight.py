@@ -1,0 +1,92 @@
+"""Snippets: the right offsets, whole sentences, matches anywhere in long text."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchlib import Article
+from searchlib.analysis import Analyzer
+from searchlib.highlight import ELLIPSIS, SNIPPET_LENGTH, find_matches, make_snippet
+
+ANALYZER = Analyzer()
+
+
+def marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_offsets_point_at_the_matched_words() -> None:
+    text = "Residents said convoys were blocked. Armenians in Karabakh need medicine."
+    snippet = make_snippet(text, ANALYZER, {"armenian", "medicin"}, set())
+    assert marked(snippet.text, snippet.highlights) == ["Armenians", "medicine"]
+
+
+def test_a_phrase_is_one_span_and_only_where_it_is_a_phrase() -> None:
+    text = "The corridor near Lachin. Traffic on the Lachin corridor stopped."
+    tokens = ANALYZER.analyze(text)
+    spans = find_matches(text, tokens, set(), {("lachin", "corridor")})
+    assert marked(text, tuple(spans)) == ["Lachin corridor"]
+
+
+def test_hyphenated_match_is_one_span() -> None:
+    text = "Talks on Nagorno-Karabakh resumed."
+    snippet = make_snippet(text, ANALYZER, set(), {("nagorno", "karabakh")})
+    assert marked(snippet.text, snippet.highlights) == ["Nagorno-Karabakh"]
+
+
+def test_snippet_is_the_sentence_with_the_most_distinct_matches() -> None:
+    sentences = [
+        "Oil prices rose on Monday.",
+        "Nothing else happened in the markets, where traders waited all day for news "
+        "that never came, and the screens stayed a quiet shade of grey until the close.",
+        "In Baku, officials discussed oil and gas exports with Armenia.",
+        "The weather was mild.",
+    ]
+    text = " ".join(sentences)
+    snippet = make_snippet(text, ANALYZER, {"oil", "baku", "armenia"}, set())
+    assert snippet.text.startswith("In Baku")
+    assert marked(snippet.text, snippet.highlights) == ["Baku", "oil", "Armenia"]
+
+
+def test_matches_far_into_a_long_article_are_found() -> None:
+    filler = "This sentence talks about nothing in particular at all. " * 2000  # ~110 KB
+    text = filler + "The Lachin corridor was closed again."
+    snippet = make_snippet(text, ANALYZER, set(), {("lachin", "corridor")})
+    assert marked(snippet.text, snippet.highlights) == ["Lachin corridor"]
+    assert len(snippet.text) <= SNIPPET_LENGTH + 10
+
+
+def test_long_sentence_is_cut_near_the_match_with_ellipses() -> None:
+    words = " ".join(f"word{n}" for n in range(200))
+    text = f"{words} Karabakh {words}."
+    snippet = make_snippet(text, ANALYZER, {"karabakh"}, set())
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS)
+    assert marked(snippet.text, snippet.highlights) == ["Karabakh"]
+    assert len(snippet.text) <= SNIPPET_LENGTH + 10
+
+
+def test_without_body_matches_the_snippet_is_the_lead() -> None:
+    text = "First sentence of the story. Second sentence."
+    snippet = make_snippet(text, ANALYZER, {"karabakh"}, set())
+    assert snippet.text == text
+    assert snippet.highlights == ()
+
+
+def test_white_space_is_folded_and_offsets_follow() -> None:
+    text = "Aid   convoys\n\nreached\tKarabakh."
+    snippet = make_snippet(text, ANALYZER, {"karabakh", "convoy"}, set())
+    assert snippet.text == "Aid convoys reached Karabakh."
+    assert marked(snippet.text, snippet.highlights) == ["convoys", "Karabakh"]
+
+
+@pytest.mark.parametrize("query", ["Lachin corridor", "Artsakh", '"Red Cross"', "Armenia"])
+def test_search_highlights_stay_inside_snippets(tiny_index, query: str) -> None:  # type: ignore[no-untyped-def]
+    for hit in tiny_index.search(query):
+        for start, end in hit.highlights:
+            assert 0 <= start < end <= len(hit.snippet)
+
+
+def test_subtitle_matches_are_shown(make_index) -> None:  # type: ignore[no-untyped-def]
+    index = make_index([Article(id="a", title="News", subtitle="Talks in Yerevan", text="Body.")])
+    (hit,) = index.search("Yerevan").hits
+    assert marked(hit.snippet, hit.highlights) == ["Yerevan"]
