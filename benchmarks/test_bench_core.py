@@ -38,7 +38,9 @@ def test_query_set_latency(
     benchmark: BenchmarkFixture, bundled_index: searchlib.Index, snippets: bool
 ) -> None:
     results = benchmark(_run_queries, bundled_index, snippets)
-    assert all(len(r) > 0 for r in results), [q for q, r in zip(QUERIES, results) if not r]
+    assert all(len(r) > 0 for r in results), [
+        q for q, r in zip(QUERIES, results, strict=True) if not r
+    ]
     assert results[0][0].id == SEED_ID
     if snippets:
         assert all(hit.snippet for r in results for hit in r)
