@@ -122,11 +122,22 @@ class Index:
         limit: int = 10,
         snippets: bool = True,
         syntax: QuerySyntax = "query",
+        all_words_first: bool | None = None,
     ) -> SearchResults:
-        """The ``limit`` best hits for ``text`` (see ``query_syntax``)."""
+        """The ``limit`` best hits for ``text`` (see ``query_syntax``).
+
+        ``all_words_first`` ranks documents holding every word side by side
+        above the others; by default it is on for the query syntax and off
+        for natural-language text (long questions rarely have a document
+        with all their words, and BM25 alone ranks them better).
+        """
         compiled = self.compile(text, syntax)
+        if all_words_first is None:
+            all_words_first = syntax == "query"
         searcher = self._open_searcher()
-        ranked, total = self._ranked_documents(searcher, compiled, max(limit, 0))
+        ranked, total = self._ranked_documents(
+            searcher, compiled, max(limit, 0), all_words_first
+        )
         hits = tuple(
             self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
             for rank, (score, docnum) in enumerate(ranked, start=1)
@@ -134,13 +145,13 @@ class Index:
         return SearchResults(hits, total, compiled)
 
     def _ranked_documents(
-        self, searcher: Any, compiled: CompiledQuery, limit: int
+        self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
     ) -> tuple[list[tuple[float, int]], int]:
         loose = searcher.search(compiled.any_words, limit=limit or 1)
         total = len(loose)
         if limit == 0:
             return [], total
-        if compiled.tiered:
+        if all_words_first and compiled.tiered:
             strict = searcher.search(compiled.all_words, limit=limit)
             ranked = self._stable_order(searcher, strict)
             if len(ranked) < limit:
