@@ -135,9 +135,7 @@ class Index:
         if all_words_first is None:
             all_words_first = syntax == "query"
         searcher = self._open_searcher()
-        ranked, total = self._ranked_documents(
-            searcher, compiled, max(limit, 0), all_words_first
-        )
+        ranked, total = self._ranked_documents(searcher, compiled, max(limit, 0), all_words_first)
         hits = tuple(
             self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
             for rank, (score, docnum) in enumerate(ranked, start=1)
