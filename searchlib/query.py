@@ -234,6 +234,8 @@ class QueryCompiler:
         queries = []
         for name in fields:
             boost = self.ranking.title_weight if (name == "title" and not target) else 1.0
+            if boost == 0:
+                continue
             if len(terms) == 1:
                 queries.append(wq.Term(name, terms[0], boost=boost))
             else:

@@ -10,8 +10,8 @@ negative:
 
 N is the number of documents, n(t) the number holding term t, tf the term's
 count in the field of document d, dl that field's length in terms and avgdl
-the mean length of the field.  Each field is scored on its own and the
-field scores are added, the title's multiplied by its weight.
+the mean length of the field.  A word without a field is scored in the whole
+article (``content``) and, multiplied by ``title_weight``, in the title.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class RankingSettings:
 
     k1: float = 1.2
     b: float = 0.75
-    title_weight: float = 2.0
+    title_weight: float = 0.5
     synonym_weight: float = 0.5
 
     def __post_init__(self) -> None:

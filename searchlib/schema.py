@@ -6,12 +6,19 @@ pickled schema holds only whoosh's own space tokenizer.  Opening an index
 therefore never imports searchlib's analysis code or nltk, and a change to
 the analysis code cannot break unpickling.
 
-    field     indexed as                       stored
-    id        exact id, unique                 yes
-    title     analysed terms, with positions   original title
-    body      analysed subtitle + text         no (subtitle, text stored apart)
-    source    analysed terms                   original source
-    date      date, for ranges                 ISO date in ``published``
+    field     indexed as                         stored
+    id        exact id, unique                   yes
+    content   analysed title + subtitle + text   no
+    title     analysed title                     original title
+    body      analysed subtitle + text           no (subtitle, text stored apart)
+    source    analysed source                    original source
+    date      date, for ranges                   ISO date in ``published``
+
+Words without a field are scored in ``content`` (the whole article, one
+BM25 length normalisation) plus a bonus for the title (``title_weight``).
+Scoring title and body as two separate BM25 fields would saturate each on
+its own, so one word in a short title would count as much as many in the
+text; that ranks worse (see ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -26,9 +33,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from searchlib.analysis import Analyzer
 from searchlib.models import Article
 
-SEARCHABLE_FIELDS = ("title", "body", "source")
-"""Fields a query may name (``title:``, ``source:``, ...), besides ``date``."""
-DEFAULT_FIELDS = ("title", "body")
+DEFAULT_FIELDS = ("content", "title")
 """Fields a query word without a field is searched in."""
 
 
@@ -36,6 +41,7 @@ def build_schema() -> Schema:
     terms = SpaceSeparatedTokenizer()
     return Schema(
         id=ID(unique=True, stored=True),
+        content=TEXT(analyzer=terms, phrase=True),
         title=TEXT(analyzer=terms, phrase=True, stored=True),
         body=TEXT(analyzer=terms, phrase=True),
         source=TEXT(analyzer=terms, phrase=True, stored=True),
@@ -51,11 +57,14 @@ def build_schema() -> Schema:
 def article_fields(article: Article, analyzer: Analyzer) -> dict[str, Any]:
     """The keyword arguments of whoosh's ``add_document`` for one article."""
     body = f"{article.subtitle}\n{article.text}" if article.subtitle else article.text
+    title_terms = " ".join(analyzer.terms(article.title))
+    body_terms = " ".join(analyzer.terms(body))
     fields: dict[str, Any] = {
         "id": article.id,
-        "title": " ".join(analyzer.terms(article.title)),
+        "content": f"{title_terms} {body_terms}",
+        "title": title_terms,
         "_stored_title": article.title,
-        "body": " ".join(analyzer.terms(body)),
+        "body": body_terms,
         "subtitle": article.subtitle,
         "text": article.text,
         "url": article.url,
