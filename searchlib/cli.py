@@ -7,17 +7,15 @@ Errors a user can fix are printed as one line on stderr with exit status 2.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
-from searchlib.errors import IndexNotFoundError, SearchlibError
+from searchlib.cli_options import F, corpus_option, index_option, reports_errors
+from searchlib.errors import IndexNotFoundError
 from searchlib.indexing import BuildReport, write_index
 from searchlib.models import CorpusProblem
 from searchlib.ranking import RankingSettings
@@ -25,59 +23,10 @@ from searchlib.render import format_size, render_hits, render_json_lines
 from searchlib.search import open_index
 from searchlib.storage import index_exists
 
-F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_INDEX = "index"
-DEFAULT_CORPUS = "corpus"
 PROBLEMS_SHOWN = 20
-EXIT_USAGE = 2
 
 
 # -- shared pieces -----------------------------------------------------------
-
-
-def reports_errors(command: F) -> F:
-    """Turn searchlib's errors into one line on stderr and exit status 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SearchlibError as error:
-            _fail(str(error))
-        except OSError as error:
-            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _fail(message: str) -> None:
-    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "searchlib"
-    click.echo(f"{prog}: error: {message}", err=True)
-    raise SystemExit(EXIT_USAGE)
-
-
-def index_option(command: F) -> F:
-    return click.option(
-        "--index",
-        "index_path",
-        envvar="SEARCHLIB_INDEX",
-        default=DEFAULT_INDEX,
-        show_default=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Index folder (or $SEARCHLIB_INDEX).",
-    )(command)
-
-
-def corpus_option(command: F) -> F:
-    return click.option(
-        "--corpus",
-        "corpus_path",
-        envvar="SEARCHLIB_CORPUS",
-        default=DEFAULT_CORPUS,
-        show_default=True,
-        type=click.Path(path_type=Path),
-        help="Corpus: a .jsonl(.gz) file or a folder (or $SEARCHLIB_CORPUS).",
-    )(command)
 
 
 def analysis_options(command: F) -> F:
@@ -300,3 +249,13 @@ def info_command(index_path: Path, as_json: bool) -> None:
     click.echo(f"built:      {info.built} by searchlib {info.searchlib_version}")
     for key, value in sorted(info.analysis.items()):
         click.echo(f"{key + ':':<11} {value}")
+
+
+def _register_evaluation_commands() -> None:
+    from searchlib.evaluation.commands import convert_command, eval_command, run_command
+
+    for command in (run_command, eval_command, convert_command):
+        main_group.add_command(command)
+
+
+_register_evaluation_commands()

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import ir_measures
+from typing import TYPE_CHECKING, Any
 
 from searchlib.evaluation.trec import EvaluationError
+
+if TYPE_CHECKING:
+    import ir_measures
 
 # nDCG@10, MAP over the top 1000, precision at 10, recall at 100 and 1000.
 DEFAULT_MEASURES: tuple[str, ...] = ("nDCG@10", "AP@1000", "P@10", "R@100", "R@1000")
@@ -49,9 +51,20 @@ class EvaluationResult:
         return len(self.per_query)
 
 
+def _import_evaluator() -> Any:
+    try:
+        import ir_measures
+    except ImportError:
+        raise EvaluationError(
+            "evaluation needs the 'eval' extra: pip install 'searchlib[eval]'"
+        ) from None
+    return ir_measures
+
+
 def _parse_measures(names: Sequence[str]) -> dict[ir_measures.Measure, str]:
     """Measure names -> the ir-measures objects trec_eval can compute."""
-    parsed: dict[ir_measures.Measure, str] = {}
+    ir_measures = _import_evaluator()
+    parsed: dict[Any, str] = {}
     for name in names:
         try:
             measure = ir_measures.parse_measure(name)
@@ -77,6 +90,7 @@ def evaluate_run(
     if not qrels:
         raise EvaluationError("the qrels judge no query: there is nothing to evaluate")
     names = _parse_measures(measures)
+    ir_measures = _import_evaluator()
     judged = {query_id: dict(grades) for query_id, grades in qrels.items()}
     scored = {
         query_id: {doc_id: float(score) for doc_id, score in scores.items()}

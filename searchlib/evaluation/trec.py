@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from searchlib.errors import SearchlibError
 from searchlib.evaluation.collections import Qrels, TestCollection
@@ -142,18 +143,28 @@ def ranked_documents(scores: Mapping[str, float]) -> list[tuple[str, float]]:
 
 
 def write_trec_run(
-    run: Mapping[str, Mapping[str, float]], path: str | Path, tag: str = "searchlib"
+    run: Mapping[str, Mapping[str, float]],
+    destination: str | Path | TextIO,
+    tag: str = "searchlib",
 ) -> None:
-    """Write ``qid Q0 docid rank score tag`` lines, ranks counted from 1."""
+    """Write ``qid Q0 docid rank score tag`` lines, ranks counted from 1, to a
+    file path or an open text stream."""
     _checked_token(tag, "run tag")
-    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
-        for query_id, scores in run.items():
-            _checked_token(query_id, "query id")
-            for rank, (doc_id, score) in enumerate(ranked_documents(scores), start=1):
-                if not math.isfinite(score):
-                    raise EvaluationFormatError(f"score {score} of {doc_id!r} is not finite")
-                out.write(f"{query_id} Q0 {_checked_token(doc_id, 'document id')} ")
-                out.write(f"{rank} {float(score)!r} {tag}\n")
+    if not isinstance(destination, (str, Path)):
+        _write_run_lines(run, destination, tag)
+        return
+    with Path(destination).open("w", encoding="utf-8", newline="\n") as out:
+        _write_run_lines(run, out, tag)
+
+
+def _write_run_lines(run: Mapping[str, Mapping[str, float]], out: TextIO, tag: str) -> None:
+    for query_id, scores in run.items():
+        _checked_token(query_id, "query id")
+        for rank, (doc_id, score) in enumerate(ranked_documents(scores), start=1):
+            if not math.isfinite(score):
+                raise EvaluationFormatError(f"score {score} of {doc_id!r} is not finite")
+            out.write(f"{query_id} Q0 {_checked_token(doc_id, 'document id')} ")
+            out.write(f"{rank} {float(score)!r} {tag}\n")
 
 
 def write_trec_qrels(qrels: Mapping[str, Mapping[str, int]], path: str | Path) -> None:
