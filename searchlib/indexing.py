@@ -21,8 +21,9 @@ from typing import Any
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.corpus import ProblemHandler, read_articles
 from searchlib.errors import CorpusError
+from searchlib.impact import ImpactWriter
 from searchlib.models import Article, CorpusProblem
-from searchlib.schema import article_fields, build_schema
+from searchlib.schema import analyse_article, article_fields, build_schema
 from searchlib.storage import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -118,10 +119,13 @@ def _write_generation(
     # Non-compound segments: whoosh copies a compound file wholly into memory
     # when it opens it; separate files are memory-mapped.
     writer = engine.writer(limitmb=memory_mb, compound=False)
+    impact = ImpactWriter()
     indexed = 0
     try:
         for article in articles:
-            writer.add_document(**article_fields(article, analyzer))
+            analysed = analyse_article(article, analyzer)
+            writer.add_document(**article_fields(article, analysed))
+            impact.add(article.id, {"content": analysed.content, "title": analysed.title})
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
                 on_progress(indexed)
@@ -129,9 +133,23 @@ def _write_generation(
         writer.cancel()
         raise
     writer.commit()
+    _check_document_numbers(engine, impact.document_ids)
+    impact.write(generation_dir, engine.latest_generation())
     if on_progress is not None:
         on_progress(indexed)
     return indexed
+
+
+def _check_document_numbers(engine: Any, document_ids: list[str]) -> None:
+    """The fast path numbers documents in the order they were added, as
+    whoosh does in a fresh index; make sure it did (a sample suffices)."""
+    count = len(document_ids)
+    with engine.reader() as reader:
+        if reader.doc_count_all() != count:
+            raise RuntimeError("whoosh holds another number of documents than were added")
+        for number in {0, count // 2, count - 1} if count else ():
+            if reader.stored_fields(number)["id"] != document_ids[number]:
+                raise RuntimeError("whoosh numbered the new index's documents unexpectedly")
 
 
 def _unique_articles(articles: Iterable[Article], report: ProblemHandler) -> Iterable[Article]:

@@ -12,7 +12,8 @@ both.
 
 A word repeated in a query counts once for each time it is written (long
 natural-language queries repeat their key words).  A synonym counts
-``synonym_weight`` times as much as the user's own word.
+``synonym_weight`` times as much as the user's own word, and a concept
+scores the best of its ways to match, not their sum.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
+from typing import Any
 
 from whoosh import query as wq
+from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
 from searchlib.analysis import Analyzer
 from searchlib.analysis.synonym_map import Phrase as TermPhrase
@@ -50,14 +53,34 @@ class Expansion:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """A word of a query, or a run of words a synonym rule matched.
+
+    ``words`` are the user's own (each one term, or the terms of a
+    hyphenated word or quoted phrase); ``synonyms`` what the rule added.  A
+    document holds the concept fully when it holds all the words, or any
+    synonym; partly when it holds some of the words.
+    """
+
+    words: tuple[TermPhrase, ...]
+    synonyms: tuple[TermPhrase, ...]
+    field: str | None
+
+
+@dataclass(frozen=True)
 class CompiledQuery:
-    """A query ready for whoosh, with what snippets should highlight."""
+    """A query ready for whoosh, with what snippets should highlight.
+
+    ``concepts`` is the same query as weighted concepts (weight = how often
+    it was written) when it is a plain bag of words, else None.
+    """
 
     all_words: wq.Query
     any_words: wq.Query
     highlight_terms: frozenset[str]
     highlight_phrases: frozenset[TermPhrase]
     expansions: tuple[Expansion, ...]
+    concepts: tuple[tuple[Concept, int], ...] | None = None
 
     @property
     def tiered(self) -> bool:
@@ -106,13 +129,23 @@ class QueryCompiler:
             frozenset(collected.terms),
             frozenset(collected.phrases),
             unique_expansions,
+            self._bag_of_concepts(node),
         )
+
+    def _bag_of_concepts(self, node: Node) -> tuple[tuple[Concept, int], ...] | None:
+        """The query as weighted concepts, when it is only words and phrases
+        side by side with no field (what the fast path can answer)."""
+        children = node.children if isinstance(node, Sequence) else (node,)
+        if not all(isinstance(c, (Word, Phrase)) and c.field is None for c in children):
+            return None
+        words = [c for c in children if isinstance(c, (Word, Phrase))]
+        return tuple(count_repeats(self._concepts(words, _Collected())))
 
     # -- tree walking --------------------------------------------------------
 
     def _compile(self, node: Node, *, require_all: bool, collected: _Collected) -> wq.Query | None:
         if isinstance(node, (Word, Phrase)):
-            concepts = self._concepts([node], require_all, collected)
+            concepts = self._concept_queries([node], require_all, collected)
             return concepts[0] if concepts else None
         if isinstance(node, DateRange):
             return _date_filter(node)
@@ -149,9 +182,8 @@ class QueryCompiler:
         others = [c for c in children if not isinstance(c, (Not, DateRange))]
         words = [c for c in others if isinstance(c, (Word, Phrase))]
         groups = [c for c in others if not isinstance(c, (Word, Phrase))]
-        parts = self._concepts(words, require_all, collected)
-        parts += self._compile_all(groups, require_all, collected)
-        parts = _merge_repeats(parts)
+        parts = self._concept_queries(words, require_all, collected)
+        parts += _merge_repeats(self._compile_all(groups, require_all, collected))
         positive = _combine(wq.And if all_required else wq.Or, parts)
         filters = [_date_filter(d) for d in dates]
         if filters:
@@ -168,11 +200,9 @@ class QueryCompiler:
 
     # -- words, phrases and synonyms -----------------------------------------
 
-    def _concepts(
-        self, nodes: SequenceOf[Word | Phrase], require_all: bool, collected: _Collected
-    ) -> list[wq.Query]:
-        """One query per concept: a word, a phrase, or a run of words that a
-        synonym rule matched, with its alternatives."""
+    def _concepts(self, nodes: SequenceOf[Word | Phrase], collected: _Collected) -> list[Concept]:
+        """One concept per word, phrase, or run of words that a synonym rule
+        matched (with the rule's alternatives)."""
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
         for node in nodes:
             terms = tuple(self.analyzer.terms(node.text))
@@ -185,26 +215,47 @@ class QueryCompiler:
             terms, target, _quoted = units[index]
             if end is None:
                 collected.add(terms)
-                concepts.append(self._phrase_query(terms, target))
+                concepts.append(Concept((terms,), (), target))
                 index += 1
                 continue
-            original_units = units[index:end]
-            original: TermPhrase = tuple(t for unit in original_units for t in unit[0])
+            words = tuple(unit[0] for unit in units[index:end])
+            original: TermPhrase = tuple(t for word in words for t in word)
             alternatives = self.synonyms.alternatives(original) if self.synonyms else ()
             collected.expansions.append(Expansion(original, alternatives))
-            for unit_terms, _, _ in original_units:
-                collected.add(unit_terms)
-            original_parts = [self._phrase_query(u[0], target) for u in original_units]
-            original_query = _combine(wq.And if require_all else wq.Or, original_parts)
-            choices = [original_query] if original_query is not None else []
-            for alternative in alternatives:
-                collected.add(alternative)
-                choices.append(
-                    self._phrase_query(alternative, target).with_boost(self.ranking.synonym_weight)
-                )
-            concepts.append(wq.Or(choices))
+            for word in (*words, *alternatives):
+                collected.add(word)
+            concepts.append(Concept(words, alternatives, target))
             index = end
         return concepts
+
+    def _concept_query(self, concept: Concept, require_all: bool) -> wq.Query:
+        """A concept as whoosh sees it: the user's words (all of them, or
+        some) or any synonym, the synonyms weighted down.
+
+        A concept scores the best of its ways to match (a disjunction-max),
+        not their sum: a document holding the user's words and a synonym
+        that repeats one of them ("corridor" in "Berdzor corridor") must not
+        count that word twice.
+        """
+        words = [self._phrase_query(word, concept.field) for word in concept.words]
+        original = _combine(wq.And if require_all else wq.Or, words)
+        choices = [original] if original is not None else []
+        weight = self.ranking.synonym_weight
+        choices += [
+            self._phrase_query(synonym, concept.field).with_boost(weight)
+            for synonym in concept.synonyms
+        ]
+        return choices[0] if len(choices) == 1 else BestOf(choices)
+
+    def _concept_queries(
+        self, nodes: SequenceOf[Word | Phrase], require_all: bool, collected: _Collected
+    ) -> list[wq.Query]:
+        return [
+            self._concept_query(concept, require_all).with_boost(weight)
+            if weight != 1
+            else self._concept_query(concept, require_all)
+            for concept, weight in count_repeats(self._concepts(nodes, collected))
+        ]
 
     def _synonym_span(
         self, units: list[tuple[TermPhrase, str | None, bool]], start: int
@@ -248,6 +299,61 @@ def _combine(kind: type[wq.CompoundQuery], parts: list[wq.Query]) -> wq.Query | 
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else kind(parts)
+
+
+class _BestOfMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
+    """whoosh's disjunction-max matcher, corrected.
+
+    whoosh 2.7.5 scores the maximum of both sides even when they stand on
+    different documents, and its ``replace`` drops both sides when one runs
+    out; both are fixed here.
+    """
+
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        a_id, b_id = a.id(), b.id()
+        if a_id != b_id:
+            return float(a.score() if a_id < b_id else b.score())
+        return float(max(a.score(), b.score()))
+
+    def replace(self, minquality: float = 0) -> Any:
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.replace(minquality) if b.is_active() else NullMatcher()
+        if not b.is_active():
+            return a.replace(minquality)
+        if minquality and max(a.max_quality(), b.max_quality()) < minquality:
+            return NullMatcher()
+        new_a, new_b = a.replace(minquality), b.replace(minquality)
+        if not new_a.is_active():
+            return new_b if new_b.is_active() else NullMatcher()
+        if not new_b.is_active():
+            return new_a
+        if new_a is not a or new_b is not b:
+            return self.__class__(new_a, new_b)
+        return self
+
+
+class BestOf(wq.DisjunctionMax):  # type: ignore[misc]
+    """Matches what any subquery matches; scores the best subquery's score."""
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        )
+
+
+def count_repeats(concepts: list[Concept]) -> list[tuple[Concept, int]]:
+    """Each distinct concept with how many times it was written."""
+    counts: dict[Concept, int] = {}
+    for concept in concepts:
+        counts[concept] = counts.get(concept, 0) + 1
+    return list(counts.items())
 
 
 def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -54,24 +55,43 @@ def build_schema() -> Schema:
     )
 
 
-def article_fields(article: Article, analyzer: Analyzer) -> dict[str, Any]:
-    """The keyword arguments of whoosh's ``add_document`` for one article."""
+@dataclass(frozen=True, slots=True)
+class AnalysedArticle:
+    """An article's index terms, field by field."""
+
+    title: list[str]
+    body: list[str]
+    source: list[str]
+
+    @property
+    def content(self) -> list[str]:
+        return self.title + self.body
+
+
+def analyse_article(article: Article, analyzer: Analyzer) -> AnalysedArticle:
     body = f"{article.subtitle}\n{article.text}" if article.subtitle else article.text
-    title_terms = " ".join(analyzer.terms(article.title))
-    body_terms = " ".join(analyzer.terms(body))
+    return AnalysedArticle(
+        title=analyzer.terms(article.title),
+        body=analyzer.terms(body),
+        source=analyzer.terms(article.source) if article.source else [],
+    )
+
+
+def article_fields(article: Article, analysed: AnalysedArticle) -> dict[str, Any]:
+    """The keyword arguments of whoosh's ``add_document`` for one article."""
     fields: dict[str, Any] = {
         "id": article.id,
-        "content": f"{title_terms} {body_terms}",
-        "title": title_terms,
+        "content": " ".join(analysed.content),
+        "title": " ".join(analysed.title),
         "_stored_title": article.title,
-        "body": body_terms,
+        "body": " ".join(analysed.body),
         "subtitle": article.subtitle,
         "text": article.text,
         "url": article.url,
         "content_hash": content_hash(article),
     }
     if article.source:
-        fields["source"] = " ".join(analyzer.terms(article.source))
+        fields["source"] = " ".join(analysed.source)
         fields["_stored_source"] = article.source
     if article.date is not None:
         fields["date"] = dt.datetime.combine(article.date, dt.time())

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from whoosh import query as wq
+
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_rules
 from searchlib.corpus import ProblemHandler
 from searchlib.errors import IncompatibleIndexError, IndexNotFoundError
 from searchlib.highlight import make_snippet
+from searchlib.impact import ImpactIndex
 from searchlib.indexing import BuildReport, ProgressHandler, write_index
 from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
@@ -93,6 +96,7 @@ class Index:
         self._synonyms: SynonymMap | None = None
         self._engine = _open_engine(path, manifest["generation"])
         self._searcher: Any = None
+        self._impact = _open_impact(path / manifest["generation"], self._engine)
         self.build_report: BuildReport | None = None
         """What the build did, when this index was opened by ``build_index``."""
 
@@ -123,6 +127,7 @@ class Index:
         snippets: bool = True,
         syntax: QuerySyntax = "query",
         all_words_first: bool | None = None,
+        reference: bool = False,
     ) -> SearchResults:
         """The ``limit`` best hits for ``text`` (see ``query_syntax``).
 
@@ -130,12 +135,19 @@ class Index:
         above the others; by default it is on for the query syntax and off
         for natural-language text (long questions rarely have a document
         with all their words, and BM25 alone ranks them better).
+
+        Plain words are ranked over the fast path's arrays when the index
+        has them; ``reference=True`` ranks with whoosh's matchers instead
+        (slower, the same results: it is what the fast path is checked
+        against).
         """
         compiled = self.compile(text, syntax)
         if all_words_first is None:
             all_words_first = syntax == "query"
         searcher = self._open_searcher()
-        ranked, total = self._ranked_documents(searcher, compiled, max(limit, 0), all_words_first)
+        ranked, total = self._ranked_documents(
+            searcher, compiled, max(limit, 0), all_words_first, reference
+        )
         hits = tuple(
             self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
             for rank, (score, docnum) in enumerate(ranked, start=1)
@@ -143,22 +155,53 @@ class Index:
         return SearchResults(hits, total, compiled)
 
     def _ranked_documents(
+        self,
+        searcher: Any,
+        compiled: CompiledQuery,
+        limit: int,
+        all_words_first: bool,
+        reference: bool,
+    ) -> tuple[list[tuple[float, int]], int]:
+        if not reference and self._impact is not None and compiled.concepts is not None:
+            return self._ranked_by_impact(searcher, compiled, limit, all_words_first)
+        return self._ranked_by_whoosh(searcher, compiled, limit, all_words_first)
+
+    def _ranked_by_impact(
         self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
     ) -> tuple[list[tuple[float, int]], int]:
-        loose = searcher.search(compiled.any_words, limit=limit or 1)
+        """The fast path: plain words, scored over the impact arrays."""
+        assert self._impact is not None and compiled.concepts is not None
+
+        def phrase_documents(field: str, terms: tuple[str, ...]) -> list[int]:
+            return sorted(searcher.docs_for_query(wq.Phrase(field, list(terms))))
+
+        ranked = self._impact.rank(
+            compiled.concepts, self.ranking, limit, all_words_first, phrase_documents
+        )
+        return list(zip(ranked.scores, ranked.documents, strict=True)), ranked.total
+
+    def _ranked_by_whoosh(
+        self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
+    ) -> tuple[list[tuple[float, int]], int]:
+        """The reference path: whoosh's matchers with ``ranking``'s BM25.
+
+        Scores always come from the 'some words' query; with
+        ``all_words_first`` the documents that match the 'all words' query
+        are taken first.  A few more hits than asked for are fetched, so
+        that ties at the cut are broken by id as the fast path does.
+        """
+        margin = limit + 10
+        loose = searcher.search(compiled.any_words, limit=margin)
         total = len(loose)
         if limit == 0:
             return [], total
-        if all_words_first and compiled.tiered:
-            strict = searcher.search(compiled.all_words, limit=limit)
-            ranked = self._stable_order(searcher, strict)
-            if len(ranked) < limit:
-                taken = {docnum for _, docnum in ranked}
-                more = searcher.search(compiled.any_words, limit=limit + len(ranked))
-                rest = [pair for pair in self._stable_order(searcher, more) if pair[1] not in taken]
-                ranked += rest[: limit - len(ranked)]
-        else:
-            ranked = self._stable_order(searcher, loose)
+        if not (all_words_first and compiled.tiered):
+            return self._stable_order(searcher, loose)[:limit], total
+        first = searcher.search(compiled.any_words, filter=compiled.all_words, limit=margin)
+        ranked = self._stable_order(searcher, first)[:limit]
+        if len(ranked) < limit:
+            rest = searcher.search(compiled.any_words, mask=compiled.all_words, limit=margin)
+            ranked += self._stable_order(searcher, rest)[: limit - len(ranked)]
         return ranked, total
 
     @staticmethod
@@ -221,6 +264,9 @@ class Index:
         )
 
     def close(self) -> None:
+        if self._impact is not None:
+            self._impact.close()
+            self._impact = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -231,6 +277,18 @@ class Index:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _open_impact(generation_dir: Path, engine: Any) -> ImpactIndex | None:
+    """The fast path's arrays, when they describe the engine's current state
+    (an update since the build leaves them behind: whoosh answers then)."""
+    if not ImpactIndex.exists(generation_dir):
+        return None
+    impact = ImpactIndex(generation_dir)
+    if impact.engine_generation != engine.latest_generation():
+        impact.close()
+        return None
+    return impact
 
 
 def _open_engine(path: Path, generation: str) -> Any:
