@@ -11,9 +11,9 @@ text: there is no cut-off after the first few kilobytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
-from searchlib.analysis import Analyzer, Token
+from searchlib.analysis import Analyzer
 from searchlib.models import Snippet
 
 SNIPPET_LENGTH = 200
@@ -25,21 +25,62 @@ Span = tuple[int, int]
 
 
 def find_matches(
-    text: str, tokens: list[Token], terms: Collection[str], phrases: Iterable[tuple[str, ...]]
+    text: str, analyzer: Analyzer, terms: Collection[str], phrases: Iterable[tuple[str, ...]]
 ) -> list[Span]:
-    """Character spans of matched terms and phrases, sorted and merged."""
-    spans = [(t.start, t.end) for t in tokens if t.term in terms]
+    """Character spans of matched terms and phrases, sorted and merged.
+
+    Equivalent to analysing the whole text and comparing every token, but
+    only the matched tokens' spans are materialised: the tokenizer's
+    ``findall`` and the analyzer's per-word cache do the rest, so a long
+    article costs little more than reading it once.
+    """
+    words = analyzer.tokenizer.words(text)
+    term_of = analyzer.term
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
         by_first.setdefault(phrase[0], []).append(phrase)
-    if by_first:
-        term_list = [t.term for t in tokens]
-        for index, token in enumerate(tokens):
-            for phrase in by_first.get(token.term, ()):
-                end = index + len(phrase)
-                if tuple(term_list[index:end]) == phrase:
-                    spans.append((token.start, tokens[end - 1].end))
-    return _merge(spans, text)
+    wanted = {w for w in set(words) if (t := term_of(w)) in terms or t in by_first}
+    if not wanted:
+        return []
+    needed: list[tuple[int, int]] = []  # (first token, last token) of each match
+    for index in [i for i, w in enumerate(words) if w in wanted]:
+        term = term_of(words[index])
+        if term in terms:
+            needed.append((index, index))
+        for phrase in by_first.get(term or "", ()):
+            last = _phrase_end(words, index, phrase, term_of)
+            if last is not None:
+                needed.append((index, last))
+    if not needed:
+        return []
+    boundaries = {i for pair in needed for i in pair}
+    spans_of: dict[int, tuple[int, int]] = {}
+    for index, match in enumerate(analyzer.tokenizer.pattern.finditer(text)):
+        if index in boundaries:
+            spans_of[index] = match.span()
+            if len(spans_of) == len(boundaries):
+                break
+    return _merge([(spans_of[a][0], spans_of[b][1]) for a, b in needed], text)
+
+
+def _phrase_end(
+    words: list[str], start: int, phrase: tuple[str, ...], term_of: Callable[[str], str | None]
+) -> int | None:
+    """The index of the phrase's last token if ``phrase`` starts at ``start``
+    (dropped words such as stop words are skipped, as in the index)."""
+    matched = 1
+    index = start
+    while matched < len(phrase):
+        index += 1
+        if index >= len(words):
+            return None
+        term = term_of(words[index])
+        if term is None:
+            continue
+        if term != phrase[matched]:
+            return None
+        matched += 1
+    return index
 
 
 def _merge(spans: list[Span], text: str) -> list[Span]:
@@ -69,7 +110,7 @@ def make_snippet(
     into the fragment."""
     if not text:
         return Snippet("")
-    matches = find_matches(text, analyzer.analyze(text), terms, phrases) if terms or phrases else []
+    matches = find_matches(text, analyzer, terms, phrases) if terms or phrases else []
     start, end = _best_window(text, matches, length)
     return _cut(text, start, end, matches)
 

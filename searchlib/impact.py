@@ -270,6 +270,15 @@ class ImpactIndex:
     ) -> tuple[IntArray, FloatArray]:
         if len(terms) == 1:
             return self.term_scores(field, terms[0], ranking)
+        # Only documents holding every word can hold the phrase: most
+        # multi-word synonyms stop here without asking whoosh's positions.
+        candidates = self.postings(field, terms[0])[0]
+        for term in terms[1:]:
+            if len(candidates) == 0:
+                break
+            candidates = np.intersect1d(candidates, self.postings(field, term)[0])
+        if len(candidates) == 0:
+            return candidates, np.empty(0, dtype=np.float64)
         where = np.asarray(phrase_documents(field, terms), dtype=np.int32)
         if len(where) == 0:
             return where, np.empty(0, dtype=np.float64)

@@ -23,8 +23,7 @@ def test_offsets_point_at_the_matched_words() -> None:
 
 def test_a_phrase_is_one_span_and_only_where_it_is_a_phrase() -> None:
     text = "The corridor near Lachin. Traffic on the Lachin corridor stopped."
-    tokens = ANALYZER.analyze(text)
-    spans = find_matches(text, tokens, set(), {("lachin", "corridor")})
+    spans = find_matches(text, ANALYZER, set(), {("lachin", "corridor")})
     assert marked(text, tuple(spans)) == ["Lachin corridor"]
 
 
@@ -32,6 +31,32 @@ def test_hyphenated_match_is_one_span() -> None:
     text = "Talks on Nagorno-Karabakh resumed."
     snippet = make_snippet(text, ANALYZER, set(), {("nagorno", "karabakh")})
     assert marked(snippet.text, snippet.highlights) == ["Nagorno-Karabakh"]
+
+
+def test_matches_equal_those_of_full_analysis() -> None:
+    text = (
+        "The U.S. and the Red Cross met in Baku's old town; the Red Cross of Armenia "
+        "said the Lachin corridor, the corridor of Lachin, stayed shut. Armenians protested."
+    )
+    terms = {"us", "armenian", "baku"}
+    phrases = {("red", "cross"), ("lachin", "corridor")}
+    tokens = ANALYZER.analyze(text)
+    expected = [(t.start, t.end) for t in tokens if t.term in terms]
+    for index, token in enumerate(tokens):
+        for phrase in phrases:
+            window = tuple(t.term for t in tokens[index : index + len(phrase)])
+            if window == phrase:
+                expected.append((token.start, tokens[index + len(phrase) - 1].end))
+    found = find_matches(text, ANALYZER, terms, phrases)
+    assert found == sorted(set(expected))
+    assert [text[start:end] for start, end in found] == [
+        "U.S.",
+        "Red Cross",
+        "Baku's",
+        "Red Cross",
+        "Lachin corridor",  # "the corridor of Lachin" is not the phrase
+        "Armenians",  # "Armenia" stems to "armenia", not "armenian"
+    ]
 
 
 def test_snippet_is_the_sentence_with_the_most_distinct_matches() -> None:

@@ -42,6 +42,7 @@ class NewsTokenizer:
     """Breaks news text into words, numbers and abbreviations."""
 
     name = "news-v1"
+    pattern = TOKEN_PATTERN
 
     def tokenize(self, text: str) -> Iterator[RawToken]:
         for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
