@@ -7,9 +7,11 @@ Errors a user can fix are printed as one line on stderr with exit status 2.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -195,7 +197,28 @@ def _build_on_first_use(
     _build(corpus_path, index_path, settings)
 
 
-@click.group(name="searchlib")
+class _LazyGroup(click.Group):
+    """A group whose heavier commands are imported only when called, so that
+    every command starts fast (``search`` is timed by users)."""
+
+    lazy_commands: ClassVar[dict[str, str]] = {
+        "run": "searchlib.evaluation.commands:run_command",
+        "eval": "searchlib.evaluation.commands:eval_command",
+        "convert": "searchlib.evaluation.commands:convert_command",
+    }
+
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted([*super().list_commands(context), *self.lazy_commands])
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands:
+            module_name, attribute = self.lazy_commands[name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(context, name)
+
+
+@click.group(name="searchlib", cls=_LazyGroup)
 @click.version_option(package_name="searchlib")
 def main_group() -> None:
     """searchlib: full-text search for news-article corpora."""
@@ -249,13 +272,3 @@ def info_command(index_path: Path, as_json: bool) -> None:
     click.echo(f"built:      {info.built} by searchlib {info.searchlib_version}")
     for key, value in sorted(info.analysis.items()):
         click.echo(f"{key + ':':<11} {value}")
-
-
-def _register_evaluation_commands() -> None:
-    from searchlib.evaluation.commands import convert_command, eval_command, run_command
-
-    for command in (run_command, eval_command, convert_command):
-        main_group.add_command(command)
-
-
-_register_evaluation_commands()

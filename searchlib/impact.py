@@ -145,7 +145,9 @@ class ImpactIndex:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.document_count: int = meta["documents"]
         self.engine_generation: int = meta["engine_generation"]
-        self._terms = sqlite3.connect(f"file:{folder / 'terms.sqlite'}?mode=ro", uri=True)
+        self._terms = sqlite3.connect(
+            f"file:{folder / 'terms.sqlite'}?mode=ro", uri=True, check_same_thread=False
+        )
         self._docs = {f: np.load(folder / f"{f}.docs.npy", mmap_mode="r") for f in SCORED_FIELDS}
         self._tfs = {f: np.load(folder / f"{f}.tfs.npy", mmap_mode="r") for f in SCORED_FIELDS}
         self._lengths = {

@@ -31,10 +31,12 @@ from searchlib.storage import (
     new_generation,
     remove_stale_generations,
     write_manifest,
+    write_stem_table,
     writer_lock,
 )
 
 ProgressHandler = Callable[[int], None]
+SYNONYM_CACHE_DIR = "synonym-cache"
 PROGRESS_EVERY = 500
 DEFAULT_MEMORY_MB = 128
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -98,6 +100,7 @@ def write_index(
             shutil.rmtree(generation_dir, ignore_errors=True)
             raise
         remove_stale_generations(index_dir, keep=generation)
+    _prepare_synonym_cache(index_dir, analyzer)
     return BuildReport(
         indexed=indexed,
         skipped=sum(p.skipped for p in problems),
@@ -135,6 +138,7 @@ def _write_generation(
     writer.commit()
     _check_document_numbers(engine, impact.document_ids)
     impact.write(generation_dir, engine.latest_generation())
+    write_stem_table(generation_dir, analyzer.stem_filter.cache)
     if on_progress is not None:
         on_progress(indexed)
     return indexed
@@ -150,6 +154,14 @@ def _check_document_numbers(engine: Any, document_ids: list[str]) -> None:
         for number in {0, count // 2, count - 1} if count else ():
             if reader.stored_fields(number)["id"] != document_ids[number]:
                 raise RuntimeError("whoosh numbered the new index's documents unexpectedly")
+
+
+def _prepare_synonym_cache(index_dir: Path, analyzer: Analyzer) -> None:
+    """Analyse the shipped synonym list now, with the stemmer already
+    loaded, so that the first search does not pay for it."""
+    from searchlib.analysis.synonym_map import load_synonym_map
+
+    load_synonym_map(analyzer, cache_dir=index_dir / SYNONYM_CACHE_DIR)
 
 
 def _unique_articles(articles: Iterable[Article], report: ProblemHandler) -> Iterable[Article]:

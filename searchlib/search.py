@@ -22,17 +22,17 @@ from typing import Any, Literal
 from whoosh import query as wq
 
 from searchlib.analysis import AnalysisSettings, Analyzer
-from searchlib.analysis.synonym_map import SynonymMap, load_synonym_rules
+from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
 from searchlib.corpus import ProblemHandler
 from searchlib.errors import IncompatibleIndexError, IndexNotFoundError
 from searchlib.highlight import make_snippet
 from searchlib.impact import ImpactIndex
-from searchlib.indexing import BuildReport, ProgressHandler, write_index
+from searchlib.indexing import SYNONYM_CACHE_DIR, BuildReport, ProgressHandler, write_index
 from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
 from searchlib.ranking import BM25Weighting, RankingSettings
-from searchlib.storage import read_manifest
+from searchlib.storage import STEMS_NAME, StemTable, read_manifest
 
 QuerySyntax = Literal["query", "natural"]
 
@@ -83,6 +83,7 @@ class Index:
         self.manifest = manifest
         self.ranking = ranking or RankingSettings()
         analysis = manifest["analysis"]
+        self._stems = _open_stem_table(path / manifest["generation"])
         self.analyzer = Analyzer(
             AnalysisSettings(
                 stemmer=analysis["stemmer"],
@@ -90,6 +91,7 @@ class Index:
                 fold_accents=analysis["fold_accents"],
             ),
             stopwords=analysis["stopword_list"],
+            known_stems=self._stems,
         )
         self._synonym_files = tuple(synonym_files)
         self._use_synonyms = use_synonyms
@@ -108,8 +110,9 @@ class Index:
         if not self._use_synonyms:
             return None
         if self._synonyms is None:
-            rules = load_synonym_rules(self._synonym_files)
-            self._synonyms = SynonymMap(rules, self.analyzer)
+            self._synonyms = load_synonym_map(
+                self.analyzer, self._synonym_files, cache_dir=self.path / SYNONYM_CACHE_DIR
+            )
         return self._synonyms
 
     def compile(self, text: str, syntax: QuerySyntax = "query") -> CompiledQuery:
@@ -264,6 +267,9 @@ class Index:
         )
 
     def close(self) -> None:
+        if self._stems is not None:
+            self._stems.close()
+            self._stems = None
         if self._impact is not None:
             self._impact.close()
             self._impact = None
@@ -277,6 +283,10 @@ class Index:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _open_stem_table(generation_dir: Path) -> StemTable | None:
+    return StemTable(generation_dir) if (generation_dir / STEMS_NAME).is_file() else None
 
 
 def _open_impact(generation_dir: Path, engine: Any) -> ImpactIndex | None:

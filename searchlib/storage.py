@@ -28,8 +28,9 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,42 @@ class DurableFileStorage(FileStorage):  # type: ignore[misc]
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         super().rename_file(oldname, newname, safe=safe)
         fsync_directory(Path(self.folder))
+
+
+STEMS_NAME = "stems.sqlite"
+
+
+def write_stem_table(generation_dir: Path, stems: dict[str, str]) -> None:
+    """Save word -> stem for the index's vocabulary: a query for words the
+    corpus holds then never needs the stemmer (nor the import of nltk)."""
+    database = sqlite3.connect(generation_dir / STEMS_NAME)
+    database.execute("CREATE TABLE stems (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
+    database.executemany("INSERT INTO stems VALUES (?, ?)", sorted(stems.items()))
+    database.commit()
+    database.close()
+
+
+class StemTable(Mapping[str, str]):
+    """The saved stems of an index, read on demand."""
+
+    def __init__(self, generation_dir: Path) -> None:
+        path = generation_dir / STEMS_NAME
+        self._database = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def __getitem__(self, word: str) -> str:
+        row = self._database.execute("SELECT stem FROM stems WHERE word = ?", (word,)).fetchone()
+        if row is None:
+            raise KeyError(word)
+        return str(row[0])
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._database.execute("SELECT word FROM stems"))
+
+    def __len__(self) -> int:
+        return int(self._database.execute("SELECT count(*) FROM stems").fetchone()[0])
+
+    def close(self) -> None:
+        self._database.close()
 
 
 @contextlib.contextmanager

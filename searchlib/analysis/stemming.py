@@ -48,11 +48,16 @@ class StemFilter:
         if stemmer not in STEMMERS:
             raise ValueError(f"unknown stemmer {stemmer!r}; choose one of {', '.join(STEMMERS)}")
         self.stemmer = stemmer
-        self.cache: dict[str, str] = dict(known_stems or {})
+        self.cache: dict[str, str] = {}
+        self.known_stems = known_stems
         self._stem: Callable[[str], str] | None = None
 
     def __call__(self, text: str) -> str | None:
         stem = self.cache.get(text)
+        if stem is None and self.known_stems is not None:
+            stem = self.known_stems.get(text)
+            if stem is not None:
+                self.cache[text] = stem
         if stem is None:
             if self._stem is None:
                 self._stem = load_stem_function(self.stemmer)

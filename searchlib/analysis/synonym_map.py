@@ -15,13 +15,19 @@ The user's own words are always kept beside their alternatives.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from searchlib.analysis.analyzer import Analyzer
 from searchlib.analysis.solr_synonyms import SynonymRule, parse_solr_synonyms, read_synonym_file
+from searchlib.errors import SynonymFormatError
 
 Phrase = tuple[str, ...]
 """A sequence of analysed terms: one word or several."""
@@ -74,6 +80,25 @@ class SynonymMap:
                 self.vanished.append(VanishedTerm(origin, term))
         return phrases
 
+    @classmethod
+    def from_table(cls, table: list[Any]) -> SynonymMap:
+        """A map from ``table()``'s output, without analysing anything."""
+        synonyms = cls.__new__(cls)
+        synonyms._alternatives = defaultdict(set)
+        for phrase, alternatives in table:
+            synonyms._alternatives[tuple(phrase)] = {tuple(a) for a in alternatives}
+        synonyms.vanished = []
+        synonyms.rules = []
+        synonyms.longest = max((len(p) for p in synonyms._alternatives), default=0)
+        return synonyms
+
+    def table(self) -> list[tuple[list[str], list[list[str]]]]:
+        """The map as plain lists (for the cache)."""
+        return [
+            (list(phrase), [list(a) for a in sorted(alternatives)])
+            for phrase, alternatives in sorted(self._alternatives.items())
+        ]
+
     def __len__(self) -> int:
         return len(self._alternatives)
 
@@ -96,6 +121,65 @@ class SynonymMap:
             else:
                 start += 1
         return matches
+
+
+def load_synonym_map(
+    analyzer: Analyzer,
+    files: Iterable[str] = (),
+    *,
+    include_default: bool = True,
+    cache_dir: Path | None = None,
+) -> SynonymMap:
+    """The synonym map of the shipped list and user files, analysed with
+    ``analyzer``; cached in ``cache_dir`` when one is given.
+
+    Analysing a list of thousands of terms means stemming them (and
+    importing nltk): a few seconds, on every query of a command-line user.
+    The cache is keyed by the files' contents and the analysis settings, so a
+    changed list or index is never answered from a stale cache.  A cache that
+    cannot be written (a read-only index) is simply not used.
+    """
+    sources = []
+    if include_default:
+        text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
+        sources.append((f"searchlib/data/{DEFAULT_SYNONYM_FILE}", text))
+    for path in files:
+        sources.append((str(path), _read_text(path)))
+    if cache_dir is None:
+        return _build_map(sources, analyzer)
+    key = hashlib.sha256(json.dumps([analyzer.describe(), sources]).encode()).hexdigest()
+    cache_file = cache_dir / f"synonyms-{key[:32]}.json"
+    try:
+        table = json.loads(cache_file.read_text(encoding="utf-8"))
+        return SynonymMap.from_table(table["alternatives"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    synonyms = _build_map(sources, analyzer)
+    try:
+        cache_dir.mkdir(exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"alternatives": synonyms.table()}), encoding="utf-8")
+        temporary.replace(cache_file)
+    except OSError:
+        pass
+    return synonyms
+
+
+def _read_text(path: str) -> str:
+    rules_text = Path(path)
+    try:
+        return rules_text.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SynonymFormatError(f"synonym file not found: {path}") from None
+    except UnicodeDecodeError as error:
+        raise SynonymFormatError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise SynonymFormatError(f"cannot read synonym file {path}: {error.strerror}") from None
+
+
+def _build_map(sources: list[tuple[str, str]], analyzer: Analyzer) -> SynonymMap:
+    rules = [rule for name, text in sources for rule in parse_solr_synonyms(text, name)]
+    return SynonymMap(rules, analyzer)
 
 
 def load_synonym_rules(
