@@ -12,8 +12,8 @@ import json
 import os
 import pty
 import re
+import select
 import shutil
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,8 +25,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from searchlib.cli import main_group, search_command
-
-REPO = Path(__file__).resolve().parents[1]
 
 ARTICLES: list[dict[str, Any]] = [
     {
@@ -311,7 +309,7 @@ RECURSION_BUG = pytest.mark.xfail(
         ("Karabakh AND", "AND"),
         ("", "empty query"),
         pytest.param(
-            "Karabakh " + "-" * 5000 + "Armenia", None, marks=RECURSION_BUG, id="many-minus"
+            "Karabakh " + "-" * 1500 + "Armenia", None, marks=RECURSION_BUG, id="many-minus"
         ),
         pytest.param(
             "Karabakh " + "NOT " * 2000 + "Armenia", None, marks=RECURSION_BUG, id="many-not"
@@ -448,43 +446,37 @@ def test_plain_markers_when_not_on_a_terminal(built: Built, args: list[str]) -> 
     assert "\x1b" not in result.stdout
 
 
-def run_in_terminal(args: list[str], env: Mapping[str, str]) -> str:
-    """What ``searchlib`` writes to stdout when stdout is a terminal."""
+def search_on_a_terminal(args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """What ``search`` writes when its stdout is a terminal (a pseudo-terminal)."""
     main, secondary = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
-    full_env["PYTHONPATH"] = str(REPO)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "searchlib", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=secondary,
-        stderr=subprocess.DEVNULL,
-        env={**full_env, **env},
-    )
-    os.close(secondary)
-    chunks = []
-    try:
-        while True:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:  # the terminal closes when the process ends
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(main)
-        process.wait(timeout=60)
+    with (
+        os.fdopen(main, "rb", buffering=0) as reader,
+        os.fdopen(secondary, "w", encoding="utf-8") as terminal,
+    ):
+        monkeypatch.setattr(sys, "stdout", terminal)
+        search_command.main(args, prog_name="search", standalone_mode=False)
+        terminal.flush()
+        monkeypatch.undo()
+        chunks = []
+        while select.select([reader], [], [], 0.2)[0]:
+            chunks.append(reader.read(65536))
     return b"".join(chunks).decode("utf-8")
 
 
-@pytest.mark.parametrize(
-    ("env", "coloured"), [({}, True), ({"NO_COLOR": "1"}, False)], ids=["tty", "NO_COLOR"]
-)
-def test_color_auto_on_a_terminal(built: Built, env: dict[str, str], coloured: bool) -> None:
-    output = run_in_terminal(
-        ["search", "--index", str(built.index), "--color", "auto", "Karabakh"], env
+@pytest.mark.parametrize("no_color", [None, "1"], ids=["terminal", "NO_COLOR"])
+def test_color_auto_on_a_terminal(
+    built: Built, monkeypatch: pytest.MonkeyPatch, no_color: str | None
+) -> None:
+    for name in CLEAN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    if no_color is not None:
+        monkeypatch.setenv("NO_COLOR", no_color)
+
+    output = search_on_a_terminal(
+        ["--index", str(built.index), "--color", "auto", "Karabakh"], monkeypatch
     )
 
+    coloured = no_color is None
     assert "Lachin corridor" in output
     assert bool(HIGHLIGHT_IN_COLOUR.search(output)) is coloured
     assert ("\x1b" in output) is coloured
