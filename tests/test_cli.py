@@ -453,10 +453,10 @@ def search_on_a_terminal(args: list[str], monkeypatch: pytest.MonkeyPatch) -> st
         os.fdopen(main, "rb", buffering=0) as reader,
         os.fdopen(secondary, "w", encoding="utf-8") as terminal,
     ):
-        monkeypatch.setattr(sys, "stdout", terminal)
-        search_command.main(args, prog_name="search", standalone_mode=False)
-        terminal.flush()
-        monkeypatch.undo()
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", terminal)
+            search_command.main(args, prog_name="search", standalone_mode=False)
+            terminal.flush()
         chunks = []
         while select.select([reader], [], [], 0.2)[0]:
             chunks.append(reader.read(65536))
