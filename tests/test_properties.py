@@ -53,11 +53,13 @@ def joined(draw: st.DrawFn, pieces: st.SearchStrategy[str], max_pieces: int = 12
 
 
 NEWS_TEXT = st.lists(
-    st.tuples(st.sampled_from(NEWS_WORDS), st.sampled_from(PUNCTUATION)), max_size=50
+    st.tuples(st.sampled_from(NEWS_WORDS), st.sampled_from(PUNCTUATION)), max_size=40
 ).map(lambda pairs: "".join(word + gap for word, gap in pairs))
-ANY_TEXT = st.one_of(
-    st.text(), NEWS_TEXT, joined(st.one_of(st.text(max_size=4), NEWS_TEXT), max_pieces=4)
+MIXED_TEXT = joined(
+    st.one_of(st.text(max_size=6), st.sampled_from(NEWS_WORDS), st.sampled_from(PUNCTUATION)),
+    max_pieces=30,
 )
+ANY_TEXT = st.one_of(st.text(), NEWS_TEXT, MIXED_TEXT)
 QUERY_TEXT = st.one_of(
     st.text(),
     joined(st.one_of(st.sampled_from(QUERY_SYNTAX + NEWS_WORDS), st.text(max_size=5))),
