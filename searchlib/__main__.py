@@ -2,4 +2,4 @@
 
 from searchlib.cli import main_group
 
-main_group()
+main_group(prog_name="searchlib")

@@ -108,7 +108,7 @@ def _use_color(choice: str) -> bool:
 # -- commands ----------------------------------------------------------------
 
 
-@click.command(name="search")
+@click.command(name="search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @index_option
 @corpus_option
@@ -174,7 +174,9 @@ def search_command(
     if not results.hits:
         click.echo("no matching articles", err=True)
         return
-    click.echo(render_hits(results.hits, _use_color(color)))
+    use_color = _use_color(color)
+    # click strips colour codes from piped output unless told otherwise.
+    click.echo(render_hits(results.hits, use_color), color=use_color)
     click.echo(f"\n{len(results.hits)} of {results.total:,} matching articles", err=True)
 
 

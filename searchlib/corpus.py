@@ -33,7 +33,7 @@ ProblemHandler = Callable[[CorpusProblem], None]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".md")
-_NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)\b", re.IGNORECASE)
+_NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)(\.[\w-]+)*$", re.IGNORECASE)
 _TEXT_FIELDS = ("title", "text", "subtitle", "source", "url")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOOSE_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
@@ -188,7 +188,7 @@ def read_text_article(path: Path, base: Path, report: ProblemHandler) -> Article
         report(CorpusProblem(str(path), 1, f"file of {len(data):,} bytes is too large"))
         return None
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         report(CorpusProblem(str(path), 1, f"not UTF-8 ({error.reason} at byte {error.start})"))
         return None
@@ -215,9 +215,16 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     for line in text[4:end].splitlines():
         key, colon, value = line.partition(":")
         if colon and key.strip():
-            record[key.strip().lower()] = value.strip().strip("\"'")
+            record[key.strip().lower()] = _unquote(value.strip())
     rest = text[end + 4 :]
     return record, rest[1:] if rest.startswith("\n") else rest
+
+
+def _unquote(value: str) -> str:
+    """``"a: b"`` -> ``a: b``: one pair of surrounding quotes, and only a pair."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def parse_date(value: Any) -> dt.date | None:

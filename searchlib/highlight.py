@@ -161,7 +161,8 @@ def _trim_around(text: str, start: int, end: int, matches: list[Span], length: i
         return start, _word_boundary(text, start + length)
     window_start = max(start, first[0] - length // 4)
     if window_start > start:
-        window_start = _word_boundary(text, window_start, forward=True)
+        # Never move past the match itself.
+        window_start = min(_word_boundary(text, window_start, forward=True), first[0])
     window_end = _word_boundary(text, min(end, window_start + length))
     return window_start, max(window_end, min(first[1], end))
 

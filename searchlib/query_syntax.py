@@ -126,22 +126,27 @@ def _lex(text: str) -> list[_Lexeme]:
             end = index
             while end < length and text[end] not in _BREAKS and not text[end].isspace():
                 end += 1
-            word = text[index:end]
-            field = _FIELD_PREFIX.match(word)
-            if field:
-                lexemes.append(_Lexeme("FIELD", field.group(1).lower(), index))
-                index += field.end()
-                continue
-            if word in _OPERATORS:
-                lexemes.append(_Lexeme(word, word, index))
-            elif word.startswith("-") and len(word) > 1:
-                lexemes.append(_Lexeme("MINUS", "-", index))
-                index += 1
-                continue
-            else:
-                lexemes.append(_Lexeme("WORD", word, index))
-            index = end
+            index = _lex_word(text, index, end, lexemes)
     return lexemes
+
+
+def _lex_word(text: str, index: int, end: int, lexemes: list[_Lexeme]) -> int:
+    """The lexemes of one run of non-space text: field prefixes, leading
+    minus signs, then a word or an operator.  Linear in the run's length."""
+    while index < end:
+        field = _FIELD_PREFIX.match(text, index, end)
+        if field:
+            lexemes.append(_Lexeme("FIELD", field.group(1).lower(), index))
+            index = field.end()
+        elif text[index] == "-" and index + 1 < end:
+            lexemes.append(_Lexeme("MINUS", "-", index))
+            index += 1
+        else:
+            word = text[index:end]
+            kind = word if word in _OPERATORS else "WORD"
+            lexemes.append(_Lexeme(kind, word, index))
+            return end
+    return end
 
 
 def _find_range_end(text: str, start: int) -> int:
@@ -204,10 +209,18 @@ class _Parser:
         if lexeme is None or lexeme.kind in ("RPAREN", "AND", "OR"):
             where = f"{after.text} at character {after.offset + 1}" if after else "the query"
             raise QuerySyntaxError(f"{where} needs a word after it")
-        if lexeme.kind in ("NOT", "MINUS"):
+        negations = 0
+        while lexeme is not None and lexeme.kind in ("NOT", "MINUS"):
             self.take()
-            return Not(self.unary(field, after=lexeme))
-        return self.primary(field)
+            negations += 1
+            after, lexeme = lexeme, self.peek()
+            if lexeme is None or lexeme.kind in ("RPAREN", "AND", "OR"):
+                raise QuerySyntaxError(
+                    f"{after.text} at character {after.offset + 1} needs a word after it"
+                )
+        node = self.primary(field)
+        # NOT NOT x is x: fold a chain instead of nesting it (no recursion).
+        return Not(node) if negations % 2 else node
 
     def primary(self, field: str | None) -> Node:
         lexeme = self.take()

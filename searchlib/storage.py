@@ -43,6 +43,7 @@ LOCK_NAME = "write.lock"
 FORMAT_NAME = "searchlib-index"
 FORMAT_VERSION = 1
 _GENERATION = re.compile(r"^gen-(\d{6})$")
+_ANALYSIS_KEYS = {"stemmer", "stopwords", "stopword_list", "fold_accents", "tokenizer"}
 
 
 def manifest_path(index_dir: Path) -> Path:
@@ -82,6 +83,12 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     generation = manifest.get("generation")
     if not isinstance(generation, str) or not _GENERATION.match(generation):
         raise IncompatibleIndexError(f"index manifest {path} names no generation; rebuild it")
+    analysis = manifest.get("analysis")
+    if not isinstance(analysis, dict) or not analysis.keys() >= _ANALYSIS_KEYS:
+        raise IncompatibleIndexError(
+            f"index manifest {path} has no complete analysis settings; rebuild it with "
+            f"'searchlib index --index {index_dir}'"
+        )
     return manifest
 
 

@@ -352,10 +352,6 @@ def test_text_file_given_as_the_corpus_path(tmp_path: Path) -> None:
     assert [(article.id, article.title) for article in articles] == [("wheat", "Wheat harvest")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front matter values lose a closing quote that is part of the text",
-)
 @pytest.mark.parametrize(
     "title", ['Armenia says "no"', "'Tis the season in Yerevan", '"Peace" talks resume in Brussels']
 )
@@ -367,7 +363,6 @@ def test_front_matter_keeps_quotes_that_are_part_of_the_title(tmp_path: Path, ti
     assert [article.title for article in articles] == [title]
 
 
-@pytest.mark.xfail(strict=True, reason="front matter is not recognised with CRLF line endings")
 def test_front_matter_with_windows_line_endings(tmp_path: Path) -> None:
     (tmp_path / "story.md").write_bytes(
         b"---\r\ntitle: Lachin corridor reopens\r\ndate: 2023-07-01\r\n---\r\nBody.\r\n"

@@ -97,9 +97,6 @@ def test_parse_query_gives_a_tree_or_a_syntax_error(text: str) -> None:
         pytest.param("Karabakh " + "NOT " * 2000 + "Armenia", id="many-not"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True, raises=RecursionError, reason="NOT and '-' recurse without a depth limit"
-)
 def test_parse_query_long_runs_of_not(text: str) -> None:
     assert_parsed(text)
 
@@ -120,11 +117,6 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TimeoutError,
-    reason="the lexer rescans the rest of a word after each field prefix: quadratic time",
-)
 def test_parse_query_time_grows_linearly() -> None:
     # Lexing 120 KB in linear time takes a few hundredths of a second.
     with time_limit(0.5):
@@ -157,9 +149,6 @@ def test_analyze_offsets_and_positions(text: str) -> None:
     assert [token.term for token in tokens] == ANALYZER.terms(text)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="accent folding (NFKD) turns some letters into text with spaces"
-)
 @pytest.mark.parametrize(
     "text",
     ["\u037a", "x\u037a", "\ufdfa", "peace \ufdfb be", "\ufe70"],
@@ -220,9 +209,6 @@ def test_snippet_is_article_text_with_highlights_inside(
     assert fold(body) in fold(text)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a short window moved to a word boundary can skip past its match"
-)
 @pytest.mark.parametrize(
     ("text", "terms", "length"),
     [
@@ -297,12 +283,6 @@ def test_search_gives_results_or_a_syntax_error(
     search_or_syntax_error(index, text, syntax)
 
 
-DATE_BUG = pytest.mark.xfail(
-    strict=True, raises=AttributeError, reason="whoosh's scorer has no 'dfl' on the date field"
-)
-
-
-@DATE_BUG
 # While the date bug stands, about one example in ten fails: shrinking them
 # would only cost time.
 @settings(PROPERTY, phases=[Phase.explicit, Phase.reuse, Phase.generate])
@@ -311,7 +291,6 @@ def test_search_with_dates_gives_results_or_a_syntax_error(index: Index, text: s
     search_or_syntax_error(index, text, "query")
 
 
-@DATE_BUG
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -324,6 +303,5 @@ def test_search_with_dates(index: Index, query: str, expected: list[str]) -> Non
     assert sorted(hit.id for hit in index.search(query)) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="the term of \ufdfa holds spaces and matches nothing")
 def test_search_finds_a_letter_that_folds_to_several_words(index: Index) -> None:
     assert [hit.id for hit in index.search("\ufdfa")] == ["a1"]

@@ -71,7 +71,14 @@ class AccentFoldingFilter:
         if text.isascii():
             return text
         decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED_LETTERS))
-        return "".join(char for char in decomposed if not unicodedata.combining(char))
+        # Compatibility forms can decompose to several words (the ligature
+        # U+FDFA is a whole phrase): a term must stay one word.
+        folded = "".join(
+            char for char in decomposed if not unicodedata.combining(char) and not char.isspace()
+        )
+        # A token made only of marks (a lone diacritic) stays as it is
+        # rather than vanish.
+        return folded or "".join(text.split())
 
 
 class PossessiveFilter:
