@@ -30,8 +30,9 @@ from dataclasses import dataclass
 
 from searchlib.errors import QuerySyntaxError
 
-QUERY_FIELDS = {"title": "title", "text": "body", "body": "body", "source": "source"}
-"""Field names a query may use for words and phrases -> indexed field."""
+QUERY_FIELDS = {"title": "title", "text": "content", "source": "source"}
+"""Field names a query may use for words and phrases -> indexed field
+(``text:`` searches the whole article, title included)."""
 DATE_FIELD = "date"
 MAX_DEPTH = 32
 MAX_CLAUSES = 1024

@@ -8,9 +8,8 @@ the analysis code cannot break unpickling.
 
     field     indexed as                         stored
     id        exact id, unique                   yes
-    content   analysed title + subtitle + text   no
+    content   analysed title + subtitle + text   no (subtitle, text stored apart)
     title     analysed title                     original title
-    body      analysed subtitle + text           no (subtitle, text stored apart)
     source    analysed source                    original source
     date      date, for ranges                   ISO date in ``published``
 
@@ -44,7 +43,6 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True),
         content=TEXT(analyzer=terms, phrase=True),
         title=TEXT(analyzer=terms, phrase=True, stored=True),
-        body=TEXT(analyzer=terms, phrase=True),
         source=TEXT(analyzer=terms, phrase=True, stored=True),
         date=DATETIME(),
         published=STORED(),
@@ -84,7 +82,6 @@ def article_fields(article: Article, analysed: AnalysedArticle) -> dict[str, Any
         "content": " ".join(analysed.content),
         "title": " ".join(analysed.title),
         "_stored_title": article.title,
-        "body": " ".join(analysed.body),
         "subtitle": article.subtitle,
         "text": article.text,
         "url": article.url,

@@ -41,7 +41,7 @@ from searchlib.errors import IncompatibleIndexError, IndexLockedError, IndexNotF
 MANIFEST_NAME = "searchlib.json"
 LOCK_NAME = "write.lock"
 FORMAT_NAME = "searchlib-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 _ANALYSIS_KEYS = {"stemmer", "stopwords", "stopword_list", "fold_accents", "tokenizer"}
 

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from searchlib.cli import main_group, search_command
+from searchlib.storage import FORMAT_VERSION
 
 ARTICLES: list[dict[str, Any]] = [
     {
@@ -359,7 +360,13 @@ def test_missing_corpus_is_an_error(tmp_path: Path) -> None:
         pytest.param(b"[1, 2]", id="json-list"),
         pytest.param(b'{"format": "searchlib-index", "format_version": 99}', id="future"),
         pytest.param(
-            b'{"format": "searchlib-index", "format_version": 1, "generation": "gen-000001"}',
+            json.dumps(
+                {
+                    "format": "searchlib-index",
+                    "format_version": FORMAT_VERSION,
+                    "generation": "gen-000001",
+                }
+            ).encode(),
             id="no-analysis",
         ),
     ],
