@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from searchlib.query import Concept
-from searchlib.ranking import RankingSettings, bm25_idf
+from searchlib.ranking import RankingSettings, bm25_idf, capped_synonym_weight
 
 IMPACT_DIR = "impact"
 SCORED_FIELDS = ("content", "title")
@@ -202,9 +202,10 @@ class ImpactIndex:
         """BM25 of weighted concepts over every document, top ``limit``.
 
         The score of a document is the sum, over concepts, of the best of:
-        its words' scores added up, or one synonym's score times
-        ``synonym_weight`` -- each in the whole article plus ``title_weight``
-        times in the title: what whoosh computes for the same query.  With
+        its words' scores added up, or one synonym's score times its weight
+        (``synonym_weight``, capped by ``capped_synonym_weight``) -- each in
+        the whole article plus ``title_weight`` times in the title: what
+        whoosh computes for the same query.  With
         ``all_words_first``, documents that hold every concept fully come first.
         """
         n = self.document_count
@@ -215,14 +216,14 @@ class ImpactIndex:
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
             for word in concept.words:
-                held = self._add_alternative(words_score, word, 1.0, ranking, phrase_documents)
+                held = self._add_alternative(words_score, word, None, ranking, phrase_documents)
                 words_held += held
             best = words_score
             synonym_held = np.zeros(n, dtype=bool)
             for synonym in concept.synonyms:
                 synonym_score = np.zeros(n, dtype=np.float64)
                 synonym_held |= self._add_alternative(
-                    synonym_score, synonym, ranking.synonym_weight, ranking, phrase_documents
+                    synonym_score, synonym, concept.original, ranking, phrase_documents
                 )
                 best = np.maximum(best, synonym_score)
             scores += best * repeats
@@ -246,22 +247,34 @@ class ImpactIndex:
         self,
         scores: FloatArray,
         terms: tuple[str, ...],
-        weight: float,
+        synonym_of: tuple[str, ...] | None,
         ranking: RankingSettings,
         phrase_documents: PhraseLookup,
     ) -> npt.NDArray[np.bool_]:
         """Add a word's (or phrase's) weighted score in the whole article and
-        in the title to ``scores``; return which documents hold it."""
+        in the title to ``scores``; return which documents hold it.  A
+        synonym of ``synonym_of`` is weighed as the whoosh path weighs it."""
         held = np.zeros(len(scores), dtype=bool)
         for field, field_weight in (("content", 1.0), ("title", ranking.title_weight)):
             if field_weight == 0:
                 continue
+            weight = 1.0
+            if synonym_of is not None:
+                weight = capped_synonym_weight(
+                    ranking.synonym_weight,
+                    self._idf_sum(field, synonym_of),
+                    self._idf_sum(field, terms),
+                )
             docs, values = self._alternative_scores(field, terms, ranking, phrase_documents)
             if len(docs):
                 # Postings hold each document once, so plain indexing adds.
                 scores[docs] += values * (weight * field_weight)
                 held[docs] = True
         return held
+
+    def _idf_sum(self, field: str, terms: tuple[str, ...]) -> float:
+        """The idfs of ``terms`` in ``field``, added up (a phrase's weight in BM25)."""
+        return sum(bm25_idf(self.document_count, len(self.postings(field, t)[0])) for t in terms)
 
     def _alternative_scores(
         self,

@@ -13,7 +13,10 @@ both.
 A word repeated in a query counts once for each time it is written (long
 natural-language queries repeat their key words).  A synonym counts
 ``synonym_weight`` times as much as the user's own word, and a concept
-scores the best of its ways to match, not their sum.
+scores the best of its ways to match, not their sum.  A synonym rarer than
+the user's words is weighed down further (``ranking.capped_synonym_weight``),
+so that it never outscores them; the idfs come from the index through
+``TermStatistics``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import query as wq
 from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
@@ -40,8 +43,16 @@ from searchlib.query_syntax import (
     Sequence,
     Word,
 )
-from searchlib.ranking import RankingSettings
+from searchlib.ranking import RankingSettings, capped_synonym_weight
 from searchlib.schema import DEFAULT_FIELDS
+
+
+class TermStatistics(Protocol):
+    """What the compiler may ask of an index to weigh synonyms."""
+
+    def idf(self, field: str, term: str) -> float:
+        """The BM25 idf of an analysed term in a field, as the scorer computes it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,11 @@ class Concept:
     words: tuple[TermPhrase, ...]
     synonyms: tuple[TermPhrase, ...]
     field: str | None
+
+    @property
+    def original(self) -> TermPhrase:
+        """Every term of the user's words, in order."""
+        return tuple(term for word in self.words for term in word)
 
 
 @dataclass(frozen=True)
@@ -102,17 +118,23 @@ class _Collected:
 
 
 class QueryCompiler:
-    """Compiles syntax trees for one analyzer, synonym map and ranking."""
+    """Compiles syntax trees for one analyzer, synonym map and ranking.
+
+    Without ``statistics`` (no index at hand) every synonym weighs
+    ``synonym_weight``, uncapped.
+    """
 
     def __init__(
         self,
         analyzer: Analyzer,
         synonyms: SynonymMap | None = None,
         ranking: RankingSettings | None = None,
+        statistics: TermStatistics | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.synonyms = synonyms
         self.ranking = ranking or RankingSettings()
+        self.statistics = statistics
 
     def compile(self, node: Node) -> CompiledQuery:
         collected = _Collected()
@@ -240,9 +262,8 @@ class QueryCompiler:
         words = [self._phrase_query(word, concept.field) for word in concept.words]
         original = _combine(wq.And if require_all else wq.Or, words)
         choices = [original] if original is not None else []
-        weight = self.ranking.synonym_weight
         choices += [
-            self._phrase_query(synonym, concept.field).with_boost(weight)
+            self._phrase_query(synonym, concept.field, synonym_of=concept.original)
             for synonym in concept.synonyms
         ]
         return choices[0] if len(choices) == 1 else BestOf(choices)
@@ -280,18 +301,35 @@ class QueryCompiler:
                 break  # a quoted phrase expands only as a whole
         return best
 
-    def _phrase_query(self, terms: TermPhrase, target: str | None) -> wq.Query:
+    def _phrase_query(
+        self, terms: TermPhrase, target: str | None, synonym_of: TermPhrase | None = None
+    ) -> wq.Query:
+        """``terms`` as a word or phrase in each field it targets; as a synonym
+        of ``synonym_of``, weighed by ``_synonym_weight``."""
         fields = (target,) if target else DEFAULT_FIELDS
         queries = []
         for name in fields:
             boost = self.ranking.title_weight if (name == "title" and not target) else 1.0
             if boost == 0:
                 continue
+            if synonym_of is not None:
+                boost *= self._synonym_weight(name, synonym_of, terms)
             if len(terms) == 1:
                 queries.append(wq.Term(name, terms[0], boost=boost))
             else:
                 queries.append(wq.Phrase(name, list(terms), boost=boost))
         return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    def _synonym_weight(self, name: str, original: TermPhrase, synonym: TermPhrase) -> float:
+        """A synonym's weight in field ``name`` (see ``capped_synonym_weight``)."""
+        if self.statistics is None:
+            return self.ranking.synonym_weight
+        idf = self.statistics.idf
+        return capped_synonym_weight(
+            self.ranking.synonym_weight,
+            sum(idf(name, term) for term in original),
+            sum(idf(name, term) for term in synonym),
+        )
 
 
 def _combine(kind: type[wq.CompoundQuery], parts: list[wq.Query]) -> wq.Query | None:

@@ -35,12 +35,33 @@ class RankingSettings:
     def __post_init__(self) -> None:
         if self.k1 < 0 or not 0 <= self.b <= 1:
             raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
+        if not 0 <= self.synonym_weight <= 1:
+            raise ValueError(
+                "a synonym counts at most as much as the user's own word: "
+                f"0 <= synonym_weight <= 1 (got {self.synonym_weight})"
+            )
 
 
 def bm25_idf(document_count: int, document_frequency: int) -> float:
     """Inverse document frequency, Lucene's form (always positive)."""
     n = document_frequency
     return math.log(1.0 + (document_count - n + 0.5) / (n + 0.5))
+
+
+def capped_synonym_weight(synonym_weight: float, original_idf: float, synonym_idf: float) -> float:
+    """The weight of a synonym in one field: ``synonym_weight``, scaled down
+    by idf(original) / idf(synonym) when the synonym is the rarer.
+
+    BM25 scores a word in proportion to its idf (a phrase, as the sum of its
+    words' idfs), so a synonym much rarer than the user's word would outscore
+    it despite its weight.  Capped so, a document holding only the synonym
+    scores at most ``synonym_weight`` times what the same document would
+    with the user's word in its place (same count, same length).  An idf is
+    that of the word, or the sum over a phrase's words.
+    """
+    if synonym_idf <= original_idf:
+        return synonym_weight
+    return synonym_weight * original_idf / synonym_idf
 
 
 def bm25_term_score(

@@ -31,7 +31,7 @@ from searchlib.indexing import SYNONYM_CACHE_DIR, BuildReport, ProgressHandler, 
 from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
-from searchlib.ranking import BM25Weighting, RankingSettings
+from searchlib.ranking import BM25Weighting, RankingSettings, bm25_idf
 from searchlib.storage import STEMS_NAME, StemTable, read_manifest
 
 QuerySyntax = Literal["query", "natural"]
@@ -118,7 +118,8 @@ class Index:
     def compile(self, text: str, syntax: QuerySyntax = "query") -> CompiledQuery:
         """The whoosh queries and highlight terms for a query text."""
         node = parse_query(text) if syntax == "query" else parse_natural(text)
-        return QueryCompiler(self.analyzer, self.synonyms, self.ranking).compile(node)
+        statistics = _SearcherStatistics(self._open_searcher()) if self.synonyms else None
+        return QueryCompiler(self.analyzer, self.synonyms, self.ranking, statistics).compile(node)
 
     # -- searching -----------------------------------------------------------
 
@@ -283,6 +284,18 @@ class Index:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _SearcherStatistics:
+    """The index's document frequencies, for weighing synonyms (``query``)."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+
+    def idf(self, field: str, term: str) -> float:
+        # The same statistics as ranking's scorer: collection-wide, not per segment.
+        searcher = self._searcher
+        return bm25_idf(searcher.doc_count(), searcher.doc_frequency(field, term))
 
 
 def _open_stem_table(generation_dir: Path) -> StemTable | None:

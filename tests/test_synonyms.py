@@ -143,3 +143,117 @@ def test_shipped_list_parses_without_vanished_terms() -> None:
     synonyms = SynonymMap(load_synonym_rules(), Analyzer())
     assert len(synonyms) > 10
     assert synonyms.vanished == []
+
+
+# -- ranking: the user's own words count at least as much as their synonyms --
+
+
+def _corpus_with_frequencies(
+    original_text: str, synonym_text: str, fillers: dict[str, int]
+) -> list[searchlib.Article]:
+    """A document with the original, one of the same length with the synonym,
+    and filler documents that set each word's document frequency."""
+    articles = [
+        searchlib.Article(id="with-original", text=original_text),
+        searchlib.Article(id="with-synonym", text=synonym_text),
+    ]
+    for word, count in fillers.items():
+        articles += [
+            searchlib.Article(id=f"filler-{word}-{n}", text=f"{word} and longer filler text")
+            for n in range(count)
+        ]
+    articles += [searchlib.Article(id=f"other-{n}", text="other filler") for n in range(60)]
+    return articles
+
+
+@pytest.mark.parametrize(
+    ("rule", "query", "original_text", "synonym_text", "fillers"),
+    [
+        # The synonym is far rarer (higher idf) than the word the user typed:
+        # at a fixed weight of 0.5 it would outscore the user's own word.
+        ("kalvar, morvu", "kalvar", "kalvar plain words", "morvu plain words", {"kalvar": 20}),
+        # The synonym is commoner: its own idf already keeps it below.
+        ("kalvar, morvu", "morvu", "morvu plain words", "kalvar plain words", {"kalvar": 20}),
+        # A phrase scores the sum of its words' idfs: two fairly common words
+        # outweigh one common word unless capped.
+        (
+            "kalvar, morvu teska",
+            "kalvar",
+            "kalvar plain words",
+            "morvu teska words",
+            {"kalvar": 20, "morvu": 10, "teska": 10},
+        ),
+        # The user typed the phrase; the synonym is one rare word.
+        (
+            "morvu teska, kalvar",
+            "morvu teska",
+            "morvu teska words",
+            "kalvar plain words",
+            {"morvu": 30, "teska": 30},
+        ),
+    ],
+    ids=["rare-synonym", "common-synonym", "multi-word-synonym", "multi-word-original"],
+)
+@pytest.mark.parametrize("reference", [False, True], ids=["fast-path", "whoosh-path"])
+def test_document_with_the_users_word_ranks_above_one_with_only_a_synonym(
+    tmp_path: Path,
+    make_index,  # type: ignore[no-untyped-def]
+    rule: str,
+    query: str,
+    original_text: str,
+    synonym_text: str,
+    fillers: dict[str, int],
+    reference: bool,
+) -> None:
+    rules = tmp_path / "rules.txt"
+    rules.write_text(rule + "\n", encoding="utf-8")
+    index = make_index(
+        _corpus_with_frequencies(original_text, synonym_text, fillers),
+        synonym_files=[str(rules)],
+    )
+    original, synonym = _two_hits(index, query, reference)
+    assert original.rank < synonym.rank
+    # Same count, same length: the synonym scores at most synonym_weight times
+    # the original.
+    assert synonym.score <= searchlib.RankingSettings().synonym_weight * original.score + 1e-6
+
+
+def _two_hits(
+    index: searchlib.Index, query: str, reference: bool = False
+) -> tuple[searchlib.Hit, searchlib.Hit]:
+    hits = {hit.id: hit for hit in index.search(query, limit=200, reference=reference)}
+    return hits["with-original"], hits["with-synonym"]
+
+
+def test_a_rarer_synonym_scores_exactly_synonym_weight_times_the_original(
+    tmp_path: Path,
+    make_index,  # type: ignore[no-untyped-def]
+) -> None:
+    rules = tmp_path / "rules.txt"
+    rules.write_text("kalvar, morvu\n", encoding="utf-8")
+    articles = _corpus_with_frequencies("kalvar plain words", "morvu plain words", {"kalvar": 20})
+    for weight in (0.5, 0.25):
+        index = make_index(
+            articles,
+            synonym_files=[str(rules)],
+            ranking=searchlib.RankingSettings(synonym_weight=weight),
+        )
+        for reference in (False, True):
+            original, synonym = _two_hits(index, "kalvar", reference)
+            assert synonym.score == pytest.approx(weight * original.score, abs=2e-6)
+
+
+def test_without_statistics_synonyms_weigh_synonym_weight() -> None:
+    from searchlib.query import QueryCompiler
+    from searchlib.query_syntax import parse_query
+
+    rules = parse_solr_synonyms("kalvar, morvu")
+    compiler = QueryCompiler(Analyzer(), SynonymMap(rules, Analyzer()))
+    query = str(compiler.compile(parse_query("kalvar")).any_words)
+    assert "content:morvu^0.5" in query
+    assert "title:morvu^0.25" in query  # title_weight times synonym_weight
+
+
+def test_synonym_weight_above_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="synonym_weight"):
+        searchlib.RankingSettings(synonym_weight=1.5)
