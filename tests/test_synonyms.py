@@ -66,6 +66,16 @@ def test_map_is_analysed_and_one_way_rules_are_not_reversed() -> None:
     assert [v.term for v in synonyms.vanished] == ["the", "of"]
 
 
+def test_map_remembers_the_written_terms_and_rules_behind_each_alternative() -> None:
+    rules = parse_solr_synonyms("Armenia, Armenians\nArmenian => Yerevan\nBaku => Armenia\n", "f")
+    synonyms = SynonymMap(rules, Analyzer())
+    assert synonyms.written_forms(("armenian",)) == ("Armenians", "Armenian")
+    assert synonyms.rules_linking(("armenian",), ("armenia",)) == ("f:1",)
+    assert synonyms.rules_linking(("baku",), ("armenia",)) == ("f:3",)
+    assert synonyms.rules_linking(("armenia",), ("baku",)) == ()
+    assert synonyms.written_forms(("absent",)) == ()
+
+
 def test_longest_match_wins_and_matches_do_not_overlap() -> None:
     rules = parse_solr_synonyms("Red Cross, ICRC\nInternational Committee of the Red Cross, ICRC")
     synonyms = SynonymMap(rules, Analyzer())

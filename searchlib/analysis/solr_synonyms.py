@@ -14,10 +14,14 @@ Terms may have several words.  A backslash escapes a comma or ``=>``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from searchlib.errors import SynonymFormatError
+
+ErrorHandler = Callable[[str, str], None]
+"""Called with a malformed line's origin (``file:line``) and what is wrong."""
 
 _ARROW = "=>"
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
@@ -41,28 +45,45 @@ class SynonymRule:
         return self.inputs if not self.one_way else self.inputs + self.outputs
 
 
-def parse_solr_synonyms(text: str, source: str = "<synonyms>") -> list[SynonymRule]:
-    """Every rule of a synonym file's text; ``source`` names it in errors."""
+def parse_solr_synonyms(
+    text: str, source: str = "<synonyms>", on_error: ErrorHandler | None = None
+) -> list[SynonymRule]:
+    """Every rule of a synonym file's text; ``source`` names it in errors.
+
+    A malformed line raises ``SynonymFormatError``, or, given ``on_error``,
+    is reported to it and skipped (to report every bad line at once).
+    """
     rules = []
     for number, raw_line in enumerate(text.splitlines(), start=1):
-        line = _strip_comment(raw_line).strip()
-        if not line:
-            continue
         origin = f"{source}:{number}"
-        if line.count(_ARROW) - line.count("\\" + _ARROW) > 1:
-            raise SynonymFormatError(f"{origin}: more than one '=>' in {raw_line.strip()!r}")
-        left, arrow, right = _split_arrow(line)
-        inputs = _split_terms(left, origin)
-        if arrow:
-            outputs = _split_terms(right, origin)
-            rules.append(SynonymRule(inputs, outputs, one_way=True, origin=origin))
-        else:
-            rules.append(SynonymRule(inputs, inputs, one_way=False, origin=origin))
+        try:
+            rule = _parse_line(raw_line, origin)
+        except SynonymFormatError as error:
+            if on_error is None:
+                raise
+            on_error(origin, str(error).removeprefix(f"{origin}: "))
+            continue
+        if rule is not None:
+            rules.append(rule)
     return rules
 
 
-def read_synonym_file(path: str | Path) -> list[SynonymRule]:
-    """The rules of a synonym file on disk (UTF-8)."""
+def _parse_line(raw_line: str, origin: str) -> SynonymRule | None:
+    line = _strip_comment(raw_line).strip()
+    if not line:
+        return None
+    if line.count(_ARROW) - line.count("\\" + _ARROW) > 1:
+        raise SynonymFormatError(f"{origin}: more than one '=>' in {raw_line.strip()!r}")
+    left, arrow, right = _split_arrow(line)
+    inputs = _split_terms(left, origin)
+    if arrow:
+        outputs = _split_terms(right, origin)
+        return SynonymRule(inputs, outputs, one_way=True, origin=origin)
+    return SynonymRule(inputs, inputs, one_way=False, origin=origin)
+
+
+def read_synonym_text(path: str | Path) -> str:
+    """A synonym file's text (UTF-8); ``SynonymFormatError`` if unreadable."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -72,7 +93,12 @@ def read_synonym_file(path: str | Path) -> list[SynonymRule]:
         raise SynonymFormatError(f"{path}: not UTF-8 text ({error.reason})") from None
     except OSError as error:
         raise SynonymFormatError(f"cannot read synonym file {path}: {error.strerror}") from None
-    return parse_solr_synonyms(text, str(path))
+    return text
+
+
+def read_synonym_file(path: str | Path) -> list[SynonymRule]:
+    """The rules of a synonym file on disk (UTF-8)."""
+    return parse_solr_synonyms(read_synonym_text(path), str(path))
 
 
 def _strip_comment(line: str) -> str:

@@ -33,6 +33,8 @@ Phrase = tuple[str, ...]
 """A sequence of analysed terms: one word or several."""
 
 DEFAULT_SYNONYM_FILE = "geo_synonyms.txt"
+DEFAULT_SYNONYM_ORIGIN = f"searchlib/data/{DEFAULT_SYNONYM_FILE}"
+"""How rules of the shipped list name their file in ``origin``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +55,16 @@ class VanishedTerm:
 
 
 class SynonymMap:
-    """Analysed phrase -> the phrases a query for it also searches."""
+    """Analysed phrase -> the phrases a query for it also searches.
+
+    It also remembers where each phrase came from (the terms as written and
+    their rules' ``file:line``), to explain an expansion to a user.
+    """
 
     def __init__(self, rules: Iterable[SynonymRule], analyzer: Analyzer) -> None:
         self._alternatives: dict[Phrase, set[Phrase]] = defaultdict(set)
+        self._written: dict[Phrase, dict[str, None]] = defaultdict(dict)
+        self._links: dict[tuple[Phrase, Phrase], dict[str, None]] = defaultdict(dict)
         self.vanished: list[VanishedTerm] = []
         self.rules = list(rules)
         for rule in self.rules:
@@ -67,7 +75,10 @@ class SynonymMap:
                 else self._analyse_all(rule.outputs, rule.origin, analyzer)
             )
             for phrase in inputs:
-                self._alternatives[phrase].update(p for p in outputs if p != phrase)
+                for alternative in outputs:
+                    if alternative != phrase:
+                        self._alternatives[phrase].add(alternative)
+                        self._links[phrase, alternative][rule.origin] = None
         self.longest = max((len(p) for p in self._alternatives), default=0)
 
     def _analyse_all(self, terms: Sequence[str], origin: str, analyzer: Analyzer) -> list[Phrase]:
@@ -76,6 +87,7 @@ class SynonymMap:
             phrase = tuple(analyzer.terms(term))
             if phrase:
                 phrases.append(phrase)
+                self._written[phrase][term] = None
             else:
                 self.vanished.append(VanishedTerm(origin, term))
         return phrases
@@ -105,6 +117,14 @@ class SynonymMap:
     def alternatives(self, phrase: Phrase) -> tuple[Phrase, ...]:
         """What a query for ``phrase`` also searches, in a stable order."""
         return tuple(sorted(self._alternatives.get(phrase, ())))
+
+    def written_forms(self, phrase: Phrase) -> tuple[str, ...]:
+        """The terms of the rules, as written, that analyse to ``phrase``."""
+        return tuple(self._written.get(phrase, ()))
+
+    def rules_linking(self, phrase: Phrase, alternative: Phrase) -> tuple[str, ...]:
+        """The ``file:line`` of each rule that makes ``phrase`` find ``alternative``."""
+        return tuple(self._links.get((phrase, alternative), ()))
 
     def find_matches(self, terms: Sequence[str]) -> list[SynonymMatch]:
         """Non-overlapping rule matches in a run of query terms, longest first
@@ -189,7 +209,7 @@ def load_synonym_rules(
     rules: list[SynonymRule] = []
     if include_default:
         text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
-        rules += parse_solr_synonyms(text, f"searchlib/data/{DEFAULT_SYNONYM_FILE}")
+        rules += parse_solr_synonyms(text, DEFAULT_SYNONYM_ORIGIN)
     for path in files:
         rules += read_synonym_file(path)
     return rules
