@@ -207,6 +207,7 @@ class _LazyGroup(click.Group):
         "run": "searchlib.evaluation.commands:run_command",
         "eval": "searchlib.evaluation.commands:eval_command",
         "convert": "searchlib.evaluation.commands:convert_command",
+        "synonyms": "searchlib.synonym_commands:synonyms_group",
     }
 
     def list_commands(self, context: click.Context) -> list[str]:
