@@ -568,8 +568,8 @@ COUNTRIES: dict[str, Country] = {
                 (PRECISE,),
                 "America is also the continent(s) ('Latin America', 'South "
                 "American'): it may widen to the United States, the United States "
-                "do not widen into it.  'US' is the stop word 'us' once lowercased: "
-                "left out.",
+                "do not widen into it.  'US' is not written: searchlib reads 'U.S.' "
+                "as the acronym US (lower-case 'us' is a stop word).",
             ),
         ),
     ),
