@@ -76,6 +76,14 @@ def test_map_remembers_the_written_terms_and_rules_behind_each_alternative() -> 
     assert synonyms.written_forms(("absent",)) == ()
 
 
+def test_a_map_read_from_a_table_expands_alike_but_knows_no_provenance() -> None:
+    rules = parse_solr_synonyms("Armenia, Armenians\n", "f")
+    synonyms = SynonymMap.from_table(SynonymMap(rules, Analyzer()).table())
+    assert synonyms.alternatives(("armenia",)) == (("armenian",),)
+    assert synonyms.written_forms(("armenia",)) == ()
+    assert synonyms.rules_linking(("armenia",), ("armenian",)) == ()
+
+
 def test_longest_match_wins_and_matches_do_not_overlap() -> None:
     rules = parse_solr_synonyms("Red Cross, ICRC\nInternational Committee of the Red Cross, ICRC")
     synonyms = SynonymMap(rules, Analyzer())

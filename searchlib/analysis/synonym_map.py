@@ -99,6 +99,8 @@ class SynonymMap:
         synonyms._alternatives = defaultdict(set)
         for phrase, alternatives in table:
             synonyms._alternatives[tuple(phrase)] = {tuple(a) for a in alternatives}
+        synonyms._written = defaultdict(dict)  # the cache keeps no provenance
+        synonyms._links = defaultdict(dict)
         synonyms.vanished = []
         synonyms.rules = []
         synonyms.longest = max((len(p) for p in synonyms._alternatives), default=0)
@@ -119,7 +121,8 @@ class SynonymMap:
         return tuple(sorted(self._alternatives.get(phrase, ())))
 
     def written_forms(self, phrase: Phrase) -> tuple[str, ...]:
-        """The terms of the rules, as written, that analyse to ``phrase``."""
+        """The terms of the rules, as written, that analyse to ``phrase``
+        (none for a map read from the cache: build it from the rules)."""
         return tuple(self._written.get(phrase, ()))
 
     def rules_linking(self, phrase: Phrase, alternative: Phrase) -> tuple[str, ...]:
@@ -162,7 +165,7 @@ def load_synonym_map(
     sources = []
     if include_default:
         text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
-        sources.append((f"searchlib/data/{DEFAULT_SYNONYM_FILE}", text))
+        sources.append((DEFAULT_SYNONYM_ORIGIN, text))
     for path in files:
         sources.append((str(path), _read_text(path)))
     if cache_dir is None:
