@@ -41,7 +41,8 @@ class Table:
 def _ratio(value: float | None, base: float | None) -> str:
     if value is None or not base:
         return ""
-    return f"{value / base:.2f}"
+    ratio = value / base
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
 
 
 def _number(value: float | None, digits: int = 1) -> str:
