@@ -3,16 +3,19 @@
 A corpus is named by a *spec*:
 
 * ``bundled``: the project's own ``corpus/`` (3,789 news articles);
-* ``reuters``: Reuters-21578 from the shared data (21,578 stories of 1987);
+* ``reuters``: Reuters-21578 from the shared data (21,578 stories of 1987),
+  with the seed article (below) planted first;
 * ``resampled-10k``, ``resampled-100k``, ``resampled-1m``: **resampled text**,
   made for measuring scale, not meaning.  Each document copies the shape of a
   real article picked at random (its number of sentences) and is filled with
   a real title and real sentences drawn at random, with replacement, from
   the NewsArticles CSV, Reuters-21578 and BBC News (fixed seed, ids
   ``resampled-0000001`` ...).  Words and sentence lengths are real; which
-  sentences stand together is not.  The seed article of the bundled corpus
-  is planted verbatim as the first document, so that an easy query has one
-  right answer at every size.
+  sentences stand together is not.
+
+The seed article of the bundled corpus (the Moscow Times story on the Lachin
+corridor) is planted verbatim as the first document of every other corpus,
+so that an easy query has one right answer in each.
 
 Resampled corpora are written once to ``.benchmarks/corpora/`` as JSON
 Lines and read from there.
@@ -121,10 +124,19 @@ def load_corpus(spec: str) -> list[Article]:
     if spec == "reuters":
         folder = shared_path("reuters21578")
         assert folder is not None, corpus_available(spec)
-        return list(load_reuters_articles(folder))
+        return [seed_article(), *load_reuters_articles(folder)]
     if spec.startswith("resampled-"):
         return list(read_jsonl(resampled_corpus_path(spec)))
     raise ValueError(f"unknown corpus {spec!r}")
+
+
+def seed_article() -> Article:
+    """The bundled corpus's seed article: id, title and text."""
+    import searchlib
+    from searchlib.models import Article
+
+    found = next(a for a in searchlib.read_articles(BUNDLED_CORPUS) if a.id == SEED_ARTICLE)
+    return Article(found.id, found.title, found.text)
 
 
 def raw_text_bytes(articles: list[Article]) -> int:
