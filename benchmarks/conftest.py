@@ -77,6 +77,10 @@ _OPTIONS = {
 }
 
 
+_LOAD_AT_START = list(os.getloadavg())
+"""1, 5 and 15-minute load averages when the run began: the machine is shared."""
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("searchlib benchmarks")
     for name, (variable, default, help_text) in _OPTIONS.items():
@@ -190,6 +194,7 @@ def pytest_benchmark_update_json(
     output_json["searchlib_run"] = {
         "versions": dict(sorted(versions.items())),
         "cpus": os.cpu_count(),
+        "load_average": {"start": _LOAD_AT_START, "end": list(os.getloadavg())},
         "options": {
             name.lstrip("-"): option(config, name) for name in _OPTIONS if name != "--results-dir"
         },

@@ -130,6 +130,10 @@ def _describe_run(document: dict[str, Any]) -> list[str]:
         f"- engines: {versions}" if versions else "- engines: ?",
         f"- options: {run.get('options', {})}",
     ]
+    load = run.get("load_average")
+    if load:
+        start, end = (", ".join(f"{x:.1f}" for x in load[key]) for key in ("start", "end"))
+        lines.append(f"- load average (1, 5, 15 min) at start: {start}; at end: {end}")
     return lines
 
 
