@@ -1,31 +1,20 @@
-"""Core benchmarks: building the bundled corpus's index, and query latency
-with and without snippets.  Each asserts what it computed."""
+"""Core benchmarks: query latency of searchlib's own query syntax on the
+bundled corpus, with and without snippets.  Each asserts what it computed.
+
+The build of the bundled corpus is measured in ``test_bench_peers.py``
+(``indexing bundled``), in a child process beside the peers'; the index it
+builds is the one queried here.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 import searchlib
-from benchmarks.conftest import BUNDLED_CORPUS, QUERIES
+from benchmarks.conftest import QUERIES
 
 SEED_ID = "000_6773254eee61951c"
-
-
-@pytest.mark.benchmark(group="indexing")
-def test_build_bundled_corpus(benchmark: BenchmarkFixture, tmp_path: Path) -> None:
-    counter = iter(range(1_000))
-
-    def build() -> searchlib.BuildReport:
-        report = searchlib.indexing.write_index(BUNDLED_CORPUS, tmp_path / f"ix{next(counter)}")
-        return report
-
-    report = benchmark.pedantic(build, rounds=1, iterations=1)
-    assert report.indexed == 3789
-    assert report.skipped == 0
-    benchmark.extra_info["documents_per_second"] = round(report.indexed / report.seconds, 1)
 
 
 def _run_queries(index: searchlib.Index, snippets: bool) -> list[searchlib.SearchResults]:

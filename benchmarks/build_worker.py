@@ -1,0 +1,79 @@
+"""A child process that builds one peer's index, so that each build is isolated.
+
+    python -m benchmarks.build_worker PEER CORPUS_SPEC WORKDIR
+
+The conversation on stdin/stdout, one JSON object a line:
+
+1. the worker imports the peer, reads the corpus into memory and builds a
+   two-document index elsewhere (so imports and first-use costs are paid
+   before the clock starts), then prints ``{"ready": ...}`` with the corpus
+   size and its memory high-water mark so far;
+2. on a ``go`` line it builds the index into WORKDIR, timing only that, and
+   prints ``{"built": seconds}`` at once;
+3. then it prints ``{"report": ...}``: the index size on disk and the memory
+   high-water mark (VmHWM, what ``ru_maxrss`` reports) after the build.
+
+The parent times step 2 from its side too (pytest-benchmark), so the
+benchmark's time is the build and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+
+def memory_high_water() -> int:
+    """Peak resident set size of this process so far, in bytes (Linux)."""
+    with Path("/proc/self/status").open(encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def send(message: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str]) -> int:
+    from benchmarks.corpora import load_corpus, raw_text_bytes
+    from benchmarks.peers import load_engine
+
+    peer, spec, workdir = argv[1], argv[2], Path(argv[3])
+    articles = load_corpus(spec)
+    warmup = workdir.with_name(workdir.name + "-warmup")
+    engine = load_engine(peer)
+    engine.build(articles[:2], warmup)
+    engine.close()
+    shutil.rmtree(warmup)
+    engine = load_engine(peer)
+    send(
+        {
+            "ready": True,
+            "documents": len(articles),
+            "text_bytes": raw_text_bytes(articles),
+            "rss_before": memory_high_water(),
+        }
+    )
+    if sys.stdin.readline().strip() != "go":
+        return 1
+    started = time.perf_counter()
+    engine.build(articles, workdir)
+    seconds = time.perf_counter() - started
+    send({"built": seconds})
+    engine.close()
+    send({"report": {"index_bytes": folder_size(workdir), "rss_peak": memory_high_water()}})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
