@@ -7,29 +7,41 @@ Ranking of a query with several words side by side: documents that hold all
 of them come first, in BM25 order; then documents that hold some of them,
 in BM25 order.  Ties in score are broken by id, so results never depend on
 the order in which documents were indexed.
+
+An open ``Index`` answers from one committed state (a ``storage.Snapshot``)
+until ``refresh``: a batch committed meanwhile is seen whole or not at all,
+and the search count always agrees with ``document_count``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.analysis import AnalysisSettings
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_rules
 from searchlib.corpus import ProblemHandler
-from searchlib.errors import IncompatibleIndexError, IndexNotFoundError
+from searchlib.errors import IndexNotFoundError
 from searchlib.highlight import make_snippet
-from searchlib.indexing import BuildReport, ProgressHandler, write_index
+from searchlib.indexing import (
+    DEFAULT_LOCK_TIMEOUT,
+    BuildReport,
+    ProgressHandler,
+    check_settings,
+    saved_analyzer,
+    write_index,
+)
 from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
 from searchlib.ranking import BM25Weighting, RankingSettings
-from searchlib.storage import read_manifest
+from searchlib.storage import Snapshot, damaged, open_snapshot, read_manifest
+from searchlib.updating import UpdateReport, delete_articles, update_index
+
+T = TypeVar("T")
 
 QuerySyntax = Literal["query", "natural"]
 
@@ -70,31 +82,34 @@ class Index:
     def __init__(
         self,
         path: Path,
-        manifest: dict[str, Any],
+        snapshot: Snapshot,
         *,
         synonym_files: Iterable[str] = (),
         use_synonyms: bool = True,
         ranking: RankingSettings | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         self.path = path
-        self.manifest = manifest
         self.ranking = ranking or RankingSettings()
-        analysis = manifest["analysis"]
-        self.analyzer = Analyzer(
-            AnalysisSettings(
-                stemmer=analysis["stemmer"],
-                stopwords=analysis["stopwords"],
-                fold_accents=analysis["fold_accents"],
-            ),
-            stopwords=analysis["stopword_list"],
-        )
+        self.lock_timeout = lock_timeout
+        """How long ``add``, ``update`` and ``delete`` wait for another writer."""
         self._synonym_files = tuple(synonym_files)
         self._use_synonyms = use_synonyms
         self._synonyms: SynonymMap | None = None
-        self._engine = _open_engine(path, manifest["generation"])
         self._searcher: Any = None
+        self._snapshot = snapshot
+        try:
+            self.analyzer = saved_analyzer(path, snapshot.manifest)
+        except BaseException:
+            snapshot.close()
+            raise
         self.build_report: BuildReport | None = None
         """What the build did, when this index was opened by ``build_index``."""
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What the index saved about itself (settings, counts, dates)."""
+        return self._snapshot.manifest
 
     # -- configuration -------------------------------------------------------
 
@@ -126,12 +141,22 @@ class Index:
         """The ``limit`` best hits for ``text`` (see ``query_syntax``)."""
         compiled = self.compile(text, syntax)
         searcher = self._open_searcher()
-        ranked, total = self._ranked_documents(searcher, compiled, max(limit, 0))
+        ranked, total = self._reading(self._ranked_documents, searcher, compiled, max(limit, 0))
         hits = tuple(
-            self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
+            self._hit(
+                rank, score, self._reading(searcher.stored_fields, docnum), compiled, snippets
+            )
             for rank, (score, docnum) in enumerate(ranked, start=1)
         )
         return SearchResults(hits, total, compiled)
+
+    def _reading(self, function: Callable[..., T], *args: Any) -> T:
+        """Call whoosh on the index files: a file damaged where opening it
+        did not look gives a clear error, not whoosh's traceback."""
+        try:
+            return function(*args)
+        except Exception as error:  # whoosh raises many kinds on damaged files
+            raise damaged(self.path, f"reading it failed ({error!r:.80})") from error
 
     def _ranked_documents(
         self, searcher: Any, compiled: CompiledQuery, limit: int
@@ -191,14 +216,80 @@ class Index:
 
     def _open_searcher(self) -> Any:
         if self._searcher is None:
-            self._searcher = self._engine.searcher(weighting=BM25Weighting(self.ranking))
+            from whoosh.searching import Searcher
+
+            self._searcher = Searcher(
+                self._snapshot.reader,
+                weighting=BM25Weighting(self.ranking),
+                fromindex=self._snapshot.engine,
+                closereader=False,
+            )
         return self._searcher
+
+    # -- changes ---------------------------------------------------------------
+
+    def add(self, articles: Iterable[Article]) -> UpdateReport:
+        """Index articles with new ids; one whose id is indexed already is
+        reported and skipped (use ``update``).  One commit; then refreshes."""
+        return self._change(articles, replace=False)
+
+    def update(
+        self, source: str | Path | Iterable[Article], *, delete_missing: bool = False
+    ) -> UpdateReport:
+        """Add new articles and replace indexed ones with the same id;
+        unchanged ones are not written again.  ``source`` is a batch of
+        articles (the last of an id wins) or a corpus path; with
+        ``delete_missing``, indexed articles not in it are deleted.  One
+        commit; then refreshes."""
+        return self._change(source, replace=True, delete_missing=delete_missing)
+
+    def delete(self, ids: Iterable[str]) -> UpdateReport:
+        """Delete the articles with these ids.  One commit; then refreshes."""
+        report = delete_articles(ids, self.path, lock_timeout=self.lock_timeout)
+        self.refresh()
+        return report
+
+    def _change(
+        self,
+        source: str | Path | Iterable[Article],
+        *,
+        replace: bool,
+        delete_missing: bool = False,
+    ) -> UpdateReport:
+        report = update_index(
+            source,
+            self.path,
+            replace=replace,
+            delete_missing=delete_missing,
+            lock_timeout=self.lock_timeout,
+        )
+        self.refresh()
+        return report
+
+    def refresh(self) -> bool:
+        """Answer from the latest committed state from now on (an update or
+        a rebuild by this or another process).  Whether anything changed."""
+        if self._snapshot.is_latest(self.path):
+            return False
+        snapshot = open_snapshot(self.path)
+        try:
+            analyzer = saved_analyzer(self.path, snapshot.manifest)
+        except BaseException:
+            snapshot.close()
+            raise
+        self._close_snapshot()
+        self._snapshot = snapshot
+        if analyzer.describe() != self.analyzer.describe():  # rebuilt with other settings
+            self.analyzer = analyzer
+            self._synonyms = None
+        return True
 
     # -- description and life cycle -------------------------------------------
 
     @property
     def document_count(self) -> int:
-        return int(self._engine.doc_count())
+        """Documents in the state this index answers from."""
+        return int(self._snapshot.reader.doc_count())
 
     def info(self) -> IndexInfo:
         size = sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
@@ -212,34 +303,19 @@ class Index:
         )
 
     def close(self) -> None:
+        self._close_snapshot()
+
+    def _close_snapshot(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._engine.close()
+        self._snapshot.close()
 
     def __enter__(self) -> Index:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _open_engine(path: Path, generation: str) -> Any:
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import EmptyIndexError
-
-    # whoosh leaves open the file it failed on: the warning filter keeps the
-    # user from meeting a ResourceWarning when it is collected.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            return FileStorage(str(path / generation), readonly=True).open_index()
-        except (EmptyIndexError, FileNotFoundError):
-            problem = f"index at {path} is missing its files ({generation})"
-        except Exception as error:  # whoosh raises many kinds on damaged files
-            problem = f"index at {path} is damaged or from an incompatible version ({error!r:.60})"
-        gc.collect()
-    raise IncompatibleIndexError(f"{problem}; rebuild it with 'searchlib index --index {path}'")
 
 
 def open_index(
@@ -249,6 +325,7 @@ def open_index(
     synonym_files: Iterable[str] = (),
     use_synonyms: bool = True,
     ranking: RankingSettings | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> Index:
     """Open the index at ``path``.
 
@@ -260,26 +337,16 @@ def open_index(
         raise IndexNotFoundError(
             f"no index at {path}: build one with 'searchlib index --corpus PATH --index {path}'"
         )
-    manifest = read_manifest(path)
     if settings is not None:
-        check_settings(path, manifest, settings)
+        check_settings(path, read_manifest(path), settings)
     return Index(
-        path, manifest, synonym_files=synonym_files, use_synonyms=use_synonyms, ranking=ranking
+        path,
+        open_snapshot(path),
+        synonym_files=synonym_files,
+        use_synonyms=use_synonyms,
+        ranking=ranking,
+        lock_timeout=lock_timeout,
     )
-
-
-def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
-    """Raise if ``settings`` differ from those the index was built with."""
-    wanted = Analyzer(settings).describe()
-    saved = manifest["analysis"]
-    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
-        if saved.get(key) != wanted[key]:
-            shown = "stopwords" if key == "stopwords_sha256" else key
-            raise IncompatibleIndexError(
-                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
-                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
-                "or leave them out to use the index's own"
-            )
 
 
 def build_index(
