@@ -1,25 +1,36 @@
-"""Incremental updates: add, replace, delete, refresh."""
+"""Incremental updates: add, replace, delete, refresh, and the CLI's --update."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import searchlib
 from searchlib import AnalysisSettings, Article
+from searchlib.cli import main_group
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexLockedError
 from searchlib.indexing import write_index
 from searchlib.models import CorpusProblem
 from searchlib.storage import MANIFEST_NAME, writer_lock
 from searchlib.updating import update_index
 
+REPO = Path(__file__).resolve().parents[1]
 ARTICLES = [
     Article(id="a", title="Karabakh talks", text="Talks on Karabakh resumed."),
     Article(id="b", title="Oil exports", text="Oil exports rose."),
 ]
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child process that imports this checkout."""
+    return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def ids(results: searchlib.SearchResults) -> list[str]:
@@ -232,3 +243,45 @@ def test_an_open_index_keeps_answering_after_its_files_are_deleted(tmp_path: Pat
         hits = reader.search("source:TASS Karabakh")
         assert [(h.id, h.source) for h in hits] == [("a", "TASS")]
         assert hits[0].score > 0
+
+
+def test_cli_update_and_delete_missing(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    index_dir = tmp_path / "index"
+    write_jsonl(corpus, ARTICLES)
+    runner = CliRunner()
+    base = ["index", "--corpus", str(corpus), "--index", str(index_dir), "--stemmer", "none"]
+    assert runner.invoke(main_group, base).exit_code == 0
+    write_jsonl(corpus, [ARTICLES[0], Article(id="c", text="new")])
+    result = runner.invoke(main_group, [*base[:5], "--update"])
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, deleted 0, unchanged 1, skipped 0" in result.output
+    assert "3 articles in the index" in result.output
+    result = runner.invoke(main_group, [*base[:5], "--update", "--delete-missing"])
+    assert result.exit_code == 0, result.output
+    assert "deleted 1" in result.output and "2 articles in the index" in result.output
+    result = runner.invoke(main_group, [*base[:5], "--delete-missing"])
+    assert result.exit_code == 2
+    assert "--delete-missing works with --update" in result.output
+
+
+def test_cli_second_writer_waits_then_fails_naming_the_holder(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    index_dir = tmp_path / "index"
+    write_jsonl(corpus, ARTICLES)
+    write_index(corpus, index_dir)
+    command = [sys.executable, "-m", "searchlib", "index", "--update", "--corpus", str(corpus)]
+    command += ["--index", str(index_dir), "--lock-timeout", "0.5"]
+    with writer_lock(index_dir, timeout=1):
+        started = time.monotonic()
+        result = subprocess.run(
+            command, env=child_env(), capture_output=True, text=True, timeout=60
+        )
+        waited = time.monotonic() - started
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1
+    assert f"being written by process {os.getpid()}" in errors[0]
+    assert "waited 0.5 s" in errors[0] and "--lock-timeout" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert 0.5 <= waited < 30
