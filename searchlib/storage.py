@@ -48,7 +48,12 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, clean_files
 
-from searchlib.errors import IncompatibleIndexError, IndexLockedError, IndexNotFoundError
+from searchlib.errors import (
+    IncompatibleIndexError,
+    IndexLockedError,
+    IndexNotFoundError,
+    SearchlibError,
+)
 
 MANIFEST_NAME = "searchlib.json"
 LOCK_NAME = "write.lock"
@@ -57,7 +62,7 @@ FORMAT_VERSION = 1
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 WHOOSH_INDEX_NAME = "MAIN"
 """whoosh's name for the index inside a generation folder (its default)."""
-OPEN_ATTEMPTS = 8
+OPEN_ATTEMPTS = 10
 _OPEN_RETRY_SECONDS = 0.05
 
 
@@ -231,6 +236,18 @@ def damaged(index_dir: Path, problem: str) -> IncompatibleIndexError:
     )
 
 
+@contextlib.contextmanager
+def reading_files(index_dir: Path) -> Iterator[None]:
+    """Around whoosh reading an open index: a file damaged where opening it
+    did not look gives a clear error instead of whoosh's traceback."""
+    try:
+        yield
+    except SearchlibError:
+        raise
+    except Exception as error:  # whoosh raises many kinds on damaged files
+        raise damaged(index_dir, f"reading it failed ({error!r:.80})") from error
+
+
 class _DamagedFiles(Exception):
     """whoosh failed on a file that is there: not a race with a writer."""
 
@@ -283,45 +300,57 @@ def open_snapshot(index_dir: Path) -> Snapshot:
 
     A writer may delete files between our reading the manifest or whoosh's
     table of contents and our opening them (a commit that merged segments, a
-    rebuild that switched generations): then we read them again.  Files that
-    stay missing mean a damaged index.
+    rebuild that switched generations): then the manifest or the table of
+    contents has changed, and we read them again.  A file missing from an
+    index nobody changed means a damaged index.
     """
-    problem = ""
     for attempt in range(OPEN_ATTEMPTS):
-        if attempt:
-            time.sleep(_OPEN_RETRY_SECONDS * attempt)
         manifest = read_manifest(index_dir)
+        generation = manifest["generation"]
+        toc_generation = _latest_toc(index_dir / generation)
         try:
-            engine = _open_engine(index_dir, manifest["generation"], False)
+            engine = _open_engine(index_dir, generation, False)
             reader = _quietly(engine.reader)
+            try:
+                _quietly(_open_lazy_files, reader)
+            except BaseException:
+                reader.close()
+                raise
+            return Snapshot(manifest, engine, reader)
         except (EmptyIndexError, FileNotFoundError) as error:
-            problem = str(damaged(index_dir, f"a file is missing ({error})"))
-            continue
+            if not _changed_since(index_dir, generation, toc_generation):
+                raise damaged(index_dir, f"a file is missing ({error})") from None
         except _DamagedFiles as error:
             raise damaged(index_dir, str(error)) from None
-        try:
-            _quietly(_open_lazy_files, reader)
-        except (EmptyIndexError, FileNotFoundError) as error:
-            reader.close()
-            problem = str(damaged(index_dir, f"a file is missing ({error})"))
-            continue
-        except _DamagedFiles as error:
-            reader.close()
-            raise damaged(index_dir, str(error)) from None
-        return Snapshot(manifest, engine, reader)
-    raise IncompatibleIndexError(problem)
+        time.sleep(_OPEN_RETRY_SECONDS * (attempt + 1))
+    raise IncompatibleIndexError(
+        f"index at {index_dir} changed {OPEN_ATTEMPTS} times while being opened; try again"
+    )
+
+
+def _latest_toc(folder: Path) -> int:
+    return int(TOC._latest_generation(FileStorage(str(folder)), WHOOSH_INDEX_NAME))
+
+
+def _changed_since(index_dir: Path, generation: str, toc_generation: int) -> bool:
+    """Whether a writer committed since we read ``generation``/``toc_generation``."""
+    return bool(
+        read_manifest(index_dir)["generation"] != generation
+        or _latest_toc(index_dir / generation) != toc_generation
+    )
 
 
 def _open_lazy_files(reader: Any) -> None:
     """Open now the files whoosh opens on first use: stored fields and the
-    field-length columns BM25 reads."""
+    field-length columns BM25 reads, checking that those are whole."""
     for leaf, _base in reader.leaf_readers():
         if leaf.doc_count_all() == 0:
             continue
         leaf.stored_fields(0)
         for name, field in leaf.schema.items():
-            if field.scorable:  # opens and keeps the column, if the segment has one
-                leaf.doc_field_length(0, name)
+            if field.scorable and leaf.field_length(name) > 0:
+                # Reads the whole column; whoosh would read it at the first search.
+                leaf.min_field_length(name)
 
 
 # -- recovery --------------------------------------------------------------------

@@ -49,6 +49,7 @@ from searchlib.storage import (
     index_exists,
     open_engine,
     read_manifest,
+    reading_files,
     write_manifest,
     writer_lock,
 )
@@ -135,7 +136,7 @@ def update_index(
                         changes.delete(article_id)
             documents = changes.finish()
         except BaseException:
-            changes.cancel()
+            changes.abandon()
             raise
     if on_progress is not None:
         on_progress(len(seen))
@@ -166,7 +167,7 @@ def delete_articles(
                         on_problem(problem)
             documents = changes.finish()
         except BaseException:
-            changes.cancel()
+            changes.abandon()
             raise
     return changes.report(documents, problems, time.perf_counter() - started)
 
@@ -197,9 +198,11 @@ class _Changes:
         self.added = self.updated = self.deleted = self.unchanged = 0
 
     def put(self, article: Article, replace: bool, number: int, report: ProblemHandler) -> None:
-        docnum = self.searcher.document_number(id=article.id)
+        docnum = self._find(article.id)
         if docnum is not None:
-            if self.searcher.stored_fields(docnum).get("content_hash") == content_hash(article):
+            with reading_files(self.index_dir):
+                indexed_hash = self.searcher.stored_fields(docnum).get("content_hash")
+            if indexed_hash == content_hash(article):
                 self.unchanged += 1
                 return
             if not replace:
@@ -213,10 +216,21 @@ class _Changes:
             self.updated += 1
         else:
             self.added += 1
-        self.writer.add_document(**article_fields(article, self.analyzer))
+        fields = article_fields(article, self.analyzer)
+        # An index written by an earlier version may lack a newer stored field.
+        schema = self.writer.schema
+        self.writer.add_document(
+            **{k: v for k, v in fields.items() if k in schema or k.startswith("_stored_")}
+        )
+
+    def _find(self, article_id: str) -> int | None:
+        """The number of the committed document with this id, if any."""
+        with reading_files(self.index_dir):
+            docnum = self.searcher.document_number(id=article_id)
+        return None if docnum is None else int(docnum)
 
     def delete(self, article_id: str) -> bool:
-        docnum = self.searcher.document_number(id=article_id)
+        docnum = self._find(article_id)
         if docnum is None:
             return False
         self.writer.delete_document(docnum)
@@ -225,21 +239,20 @@ class _Changes:
 
     def indexed_ids(self) -> list[str]:
         """The ids of the committed documents (not those deleted)."""
-        reader = self.searcher.reader()
-        return [
-            article_id
-            for article_id in reader.field_terms("id")
-            if self.searcher.document_number(id=article_id) is not None
-        ]
+        with reading_files(self.index_dir):
+            terms = list(self.searcher.reader().field_terms("id"))
+        return [article_id for article_id in terms if self._find(article_id) is not None]
 
     def finish(self) -> int:
         """Commit (or, with nothing changed, drop) the writer; update the
         manifest's count.  The number of documents now in the index."""
         changed = bool(self.added or self.updated or self.deleted)
         if changed:
-            self.writer.commit()
+            # Merging reads older segments: damage there shows now.
+            with reading_files(self.index_dir):
+                self.writer.commit()
         else:
-            self.writer.cancel()
+            self.cancel()
         documents = int(self.engine.doc_count())
         # A writer killed between whoosh's commit and this line left the
         # count behind: any later update puts it right.
@@ -248,9 +261,16 @@ class _Changes:
         return documents
 
     def cancel(self) -> None:
+        """Drop the writer and the files of the segment it had begun (whoosh
+        leaves them behind)."""
         if not self.writer.is_closed:
-            with contextlib.suppress(Exception):  # already failing: keep that error
-                self.writer.cancel()
+            self.writer.cancel()
+        clean_up(self.index_dir, self.manifest["generation"])
+
+    def abandon(self) -> None:
+        """``cancel`` while another error is on its way: that one is kept."""
+        with contextlib.suppress(Exception):
+            self.cancel()
 
     def report(self, documents: int, problems: list[CorpusProblem], seconds: float) -> UpdateReport:
         return UpdateReport(
