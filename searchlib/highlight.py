@@ -6,12 +6,20 @@ synonym's words for the word it expands, and a phrase as one span from its
 first to its last word.  The best fragment is chosen from whole sentences
 around the matches, about ``SNIPPET_LENGTH`` characters, anywhere in the
 text: there is no cut-off after the first few kilobytes.
+
+A long text (a 50 MB article) is not analysed whole for each query: the
+index gives where the query's terms stand in it (``IndexedPositions``), the
+stretch between two checkpoints with the most distinct matches is chosen,
+and only it and its neighbours are analysed.  The work is bounded whatever the
+length, and a match anywhere in the text is found.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from searchlib.analysis import Analyzer, Token
 from searchlib.models import Snippet
@@ -22,6 +30,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]*\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
+_LOOK_BACK = 1_000  # characters looked at to tell whether a sentence starts
+
+
+@dataclass(frozen=True)
+class IndexedPositions:
+    """Where a query's terms stand in a long text, as its index holds them."""
+
+    positions: Mapping[str, Sequence[int]]
+    """Term -> positions among the text's terms."""
+    checkpoints: Sequence[tuple[int, int]]
+    """(character offset, term position) pairs, ascending: analysing the
+    text from an offset gives the terms from that position on."""
 
 
 def find_matches(
@@ -64,14 +84,68 @@ def make_snippet(
     terms: Collection[str],
     phrases: Collection[tuple[str, ...]],
     length: int = SNIPPET_LENGTH,
+    located: IndexedPositions | None = None,
 ) -> Snippet:
     """The best fragment of ``text`` for the query, with highlight offsets
-    into the fragment."""
+    into the fragment.  Given ``located``, only the part of the text around
+    the best matches is analysed."""
     if not text:
         return Snippet("")
+    if located is not None and located.checkpoints:
+        return _snippet_of_long_text(text, analyzer, terms, phrases, length, located)
     matches = find_matches(text, analyzer.analyze(text), terms, phrases) if terms or phrases else []
     start, end = _best_window(text, matches, length)
     return _cut(text, start, end, matches)
+
+
+def _snippet_of_long_text(
+    text: str,
+    analyzer: Analyzer,
+    terms: Collection[str],
+    phrases: Collection[tuple[str, ...]],
+    length: int,
+    located: IndexedPositions,
+) -> Snippet:
+    stretch = _best_stretch(located, terms, phrases)
+    if stretch is None:  # nothing in the text matched (the title did)
+        return _cut(text, 0, _word_boundary(text, min(len(text), length)), [])
+    offsets = [offset for offset, _ in located.checkpoints] + [len(text)]
+    # With the stretches on either side: a sentence or a phrase may run
+    # across a checkpoint.
+    region_start = offsets[max(stretch - 1, 0)]
+    region_end = offsets[min(stretch + 2, len(offsets) - 1)]
+    region = text[region_start:region_end]
+    matches = find_matches(region, analyzer.analyze(region), terms, phrases)
+    start, end = _best_window(region, matches, length)
+    shifted = [(s + region_start, e + region_start) for s, e in matches]
+    return _cut(text, start + region_start, end + region_start, shifted)
+
+
+def _best_stretch(
+    located: IndexedPositions, terms: Collection[str], phrases: Collection[tuple[str, ...]]
+) -> int | None:
+    """The checkpoint after which the most distinct terms and phrases match
+    (then the most matches, then the earliest); None if nothing matches."""
+    found: list[tuple[int, object]] = [
+        (position, term) for term in terms for position in located.positions.get(term, ())
+    ]
+    for phrase in phrases:
+        following = [set(located.positions.get(word, ())) for word in phrase[1:]]
+        found += [
+            (position, phrase)
+            for position in located.positions.get(phrase[0], ())
+            if all(position + step in later for step, later in enumerate(following, start=1))
+        ]
+    if not found:
+        return None
+    starts = [position for _, position in located.checkpoints]
+    kinds: dict[int, set[object]] = {}
+    counts: dict[int, int] = {}
+    for position, what in found:
+        stretch = max(bisect.bisect_right(starts, position) - 1, 0)
+        kinds.setdefault(stretch, set()).add(what)
+        counts[stretch] = counts.get(stretch, 0) + 1
+    return min(kinds, key=lambda stretch: (-len(kinds[stretch]), -counts[stretch], stretch))
 
 
 def _sentence_starts(text: str) -> list[int]:
@@ -130,10 +204,10 @@ def _word_boundary(text: str, index: int, forward: bool = False) -> int:
     if index <= 0 or index >= len(text) or text[index].isspace():
         return index
     if forward:
-        found = text.find(" ", index)
-        return found + 1 if 0 <= found < index + 30 else index
-    found = text.rfind(" ", 0, index)
-    return found if found > index - 30 else index
+        found = text.find(" ", index, index + 30)
+        return found + 1 if found >= 0 else index
+    found = text.rfind(" ", max(0, index - 30), index)
+    return found if found >= 0 and found > index - 30 else index
 
 
 def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
@@ -168,5 +242,5 @@ def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
 
 
 def _starts_sentence(text: str, index: int) -> bool:
-    before = text[:index].rstrip()
+    before = text[max(0, index - _LOOK_BACK) : index].rstrip()
     return not before or before.endswith((".", "!", "?", "\n", '"', "\u201d"))

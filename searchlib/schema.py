@@ -12,6 +12,11 @@ the analysis code cannot break unpickling.
     body      analysed subtitle + text         no (subtitle, text stored apart)
     source    analysed terms                   original source
     date      date, for ranges                 ISO date in ``published``
+
+A body longer than ``LONG_BODY`` characters also stores checkpoints,
+(character offset, term position) pairs: with the positions the index
+holds, a snippet can be made from the part of a huge article that matched
+without analysing all of it (see ``highlight``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ SEARCHABLE_FIELDS = ("title", "body", "source")
 """Fields a query may name (``title:``, ``source:``, ...), besides ``date``."""
 DEFAULT_FIELDS = ("title", "body")
 """Fields a query word without a field is searched in."""
+LONG_BODY = 65_536
+CHECKPOINT_EVERY = 16_384
 
 
 def build_schema() -> Schema:
@@ -45,17 +52,22 @@ def build_schema() -> Schema:
         text=STORED(),
         url=STORED(),
         content_hash=STORED(),
+        body_checkpoints=STORED(),
     )
 
 
 def article_fields(article: Article, analyzer: Analyzer) -> dict[str, Any]:
     """The keyword arguments of whoosh's ``add_document`` for one article."""
-    body = f"{article.subtitle}\n{article.text}" if article.subtitle else article.text
+    body = indexed_body(article.subtitle, article.text)
+    if len(body) > LONG_BODY:
+        body_terms, checkpoints = analyzer.terms_in_chunks(body, CHECKPOINT_EVERY)
+    else:
+        body_terms, checkpoints = analyzer.terms(body), None
     fields: dict[str, Any] = {
         "id": article.id,
         "title": " ".join(analyzer.terms(article.title)),
         "_stored_title": article.title,
-        "body": " ".join(analyzer.terms(body)),
+        "body": " ".join(body_terms),
         "subtitle": article.subtitle,
         "text": article.text,
         "url": article.url,
@@ -67,7 +79,15 @@ def article_fields(article: Article, analyzer: Analyzer) -> dict[str, Any]:
     if article.date is not None:
         fields["date"] = dt.datetime.combine(article.date, dt.time())
         fields["published"] = article.date.isoformat()
+    if checkpoints:
+        fields["body_checkpoints"] = checkpoints
     return fields
+
+
+def indexed_body(subtitle: str, text: str) -> str:
+    """The text the ``body`` field is analysed from; term positions and
+    checkpoints count in it."""
+    return f"{subtitle}\n{text}" if subtitle else text
 
 
 def content_hash(article: Article) -> str:

@@ -16,16 +16,17 @@ and the search count always agrees with ``document_count``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from searchlib.analysis import AnalysisSettings
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_rules
 from searchlib.corpus import ProblemHandler
 from searchlib.errors import IndexNotFoundError
-from searchlib.highlight import make_snippet
+from searchlib.highlight import IndexedPositions, make_snippet
 from searchlib.indexing import (
     DEFAULT_LOCK_TIMEOUT,
     BuildReport,
@@ -38,10 +39,9 @@ from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
 from searchlib.ranking import BM25Weighting, RankingSettings
-from searchlib.storage import Snapshot, damaged, open_snapshot, read_manifest
+from searchlib.schema import indexed_body
+from searchlib.storage import Snapshot, open_snapshot, read_manifest, reading_files
 from searchlib.updating import UpdateReport, delete_articles, update_index
-
-T = TypeVar("T")
 
 QuerySyntax = Literal["query", "natural"]
 
@@ -141,25 +141,18 @@ class Index:
         """The ``limit`` best hits for ``text`` (see ``query_syntax``)."""
         compiled = self.compile(text, syntax)
         searcher = self._open_searcher()
-        ranked, total = self._reading(self._ranked_documents, searcher, compiled, max(limit, 0))
-        hits = tuple(
-            self._hit(
-                rank, score, self._reading(searcher.stored_fields, docnum), compiled, snippets
+        # Stored fields hold the whole text: each is read once per search.
+        stored = functools.lru_cache(maxsize=None)(searcher.stored_fields)
+        with reading_files(self.path):
+            ranked, total = self._ranked_documents(searcher, stored, compiled, max(limit, 0))
+            hits = tuple(
+                self._hit(rank, score, docnum, stored(docnum), searcher, compiled, snippets)
+                for rank, (score, docnum) in enumerate(ranked, start=1)
             )
-            for rank, (score, docnum) in enumerate(ranked, start=1)
-        )
         return SearchResults(hits, total, compiled)
 
-    def _reading(self, function: Callable[..., T], *args: Any) -> T:
-        """Call whoosh on the index files: a file damaged where opening it
-        did not look gives a clear error, not whoosh's traceback."""
-        try:
-            return function(*args)
-        except Exception as error:  # whoosh raises many kinds on damaged files
-            raise damaged(self.path, f"reading it failed ({error!r:.80})") from error
-
     def _ranked_documents(
-        self, searcher: Any, compiled: CompiledQuery, limit: int
+        self, searcher: Any, stored: Callable[[int], Any], compiled: CompiledQuery, limit: int
     ) -> tuple[list[tuple[float, int]], int]:
         loose = searcher.search(compiled.any_words, limit=limit or 1)
         total = len(loose)
@@ -167,38 +160,40 @@ class Index:
             return [], total
         if compiled.tiered:
             strict = searcher.search(compiled.all_words, limit=limit)
-            ranked = self._stable_order(searcher, strict)
+            ranked = _stable_order(stored, strict)
             if len(ranked) < limit:
                 taken = {docnum for _, docnum in ranked}
                 more = searcher.search(compiled.any_words, limit=limit + len(ranked))
-                rest = [pair for pair in self._stable_order(searcher, more) if pair[1] not in taken]
+                rest = [pair for pair in _stable_order(stored, more) if pair[1] not in taken]
                 ranked += rest[: limit - len(ranked)]
         else:
-            ranked = self._stable_order(searcher, loose)
+            ranked = _stable_order(stored, loose)
         return ranked, total
-
-    @staticmethod
-    def _stable_order(searcher: Any, results: Any) -> list[tuple[float, int]]:
-        pairs = [(hit.score, hit.docnum) for hit in results]
-        pairs.sort(key=lambda pair: (-round(pair[0], 9), searcher.stored_fields(pair[1])["id"]))
-        return pairs
 
     def _hit(
         self,
         rank: int,
         score: float,
+        docnum: int,
         stored: dict[str, Any],
+        searcher: Any,
         compiled: CompiledQuery,
         snippets: bool,
     ) -> Hit:
         snippet = ""
         highlights: tuple[tuple[int, int], ...] = ()
         if snippets:
-            body = stored.get("text") or ""
-            if stored.get("subtitle"):
-                body = f"{stored['subtitle']}\n\n{body}"
+            body = indexed_body(stored.get("subtitle") or "", stored.get("text") or "")
+            located = None
+            if stored.get("body_checkpoints"):  # a long text: find its matches through the index
+                positions = _body_positions(searcher, docnum, compiled)
+                located = IndexedPositions(positions, stored["body_checkpoints"])
             made = make_snippet(
-                body, self.analyzer, compiled.highlight_terms, compiled.highlight_phrases
+                body,
+                self.analyzer,
+                compiled.highlight_terms,
+                compiled.highlight_phrases,
+                located=located,
             )
             snippet, highlights = made.text, made.highlights
         published = stored.get("published")
@@ -316,6 +311,30 @@ class Index:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _stable_order(stored: Callable[[int], Any], results: Any) -> list[tuple[float, int]]:
+    pairs = [(hit.score, hit.docnum) for hit in results]
+    pairs.sort(key=lambda pair: (-round(pair[0], 9), stored(pair[1])["id"]))
+    return pairs
+
+
+def _body_positions(searcher: Any, docnum: int, compiled: CompiledQuery) -> dict[str, list[int]]:
+    """Where each highlighted term stands in a document's body, as indexed."""
+    from whoosh.reading import TermNotFound
+
+    words = set(compiled.highlight_terms).union(*compiled.highlight_phrases)
+    reader = searcher.reader()
+    found = {}
+    for word in words:
+        try:
+            matcher = reader.postings("body", word)
+        except TermNotFound:
+            continue
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            found[word] = list(matcher.value_as("positions"))
+    return found
 
 
 def open_index(

@@ -15,6 +15,7 @@ an index refuses to be opened with other ones.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -37,6 +38,7 @@ BUILTIN_STOPWORD_LISTS = ("english", "none")
 """Stop word list names; anything else is read as a file, one word a line."""
 
 _WORD_CACHE_LIMIT = 500_000
+_WHITE_SPACE = re.compile(r"\s")
 
 
 class Token(NamedTuple):
@@ -134,6 +136,24 @@ class Analyzer:
         term = self.term
         analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
         return [t for t in analysed if t is not None]
+
+    def terms_in_chunks(self, text: str, every: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """``terms(text)``, and where to resume analysing it: (character
+        offset, term position) pairs about ``every`` characters apart.
+
+        The text is cut at white space, which no token crosses, so analysing
+        from a checkpoint gives exactly the tokens the whole text has there.
+        """
+        terms: list[str] = []
+        checkpoints: list[tuple[int, int]] = []
+        start = 0
+        while start < len(text):
+            space = _WHITE_SPACE.search(text, start + every)
+            end = space.start() if space else len(text)
+            checkpoints.append((start, len(terms)))
+            terms.extend(self.terms(text[start:end]))
+            start = end
+        return terms, checkpoints
 
     def analyze(self, text: str) -> list[Token]:
         """Index terms with positions and character offsets into ``text``.
