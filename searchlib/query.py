@@ -28,6 +28,7 @@ from searchlib.analysis.synonym_map import Phrase as TermPhrase
 from searchlib.analysis.synonym_map import SynonymMap
 from searchlib.errors import QuerySyntaxError
 from searchlib.query_syntax import (
+    MAX_CLAUSES,
     AllOf,
     AnyOf,
     DateRange,
@@ -39,6 +40,12 @@ from searchlib.query_syntax import (
 )
 from searchlib.ranking import RankingSettings
 from searchlib.schema import DEFAULT_FIELDS
+
+MAX_PHRASE_TERMS = 256
+"""Terms in one phrase or hyphenated word: whoosh's phrase matching slows
+with each, and ``a-b-c-...`` is one word of the query syntax."""
+MAX_QUERY_TERMS = MAX_CLAUSES
+"""Terms in a whole query, phrases' terms included."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,13 @@ class QueryCompiler:
         self.analyzer = analyzer
         self.synonyms = synonyms
         self.ranking = ranking or RankingSettings()
+        self._term_count = 0
 
     def compile(self, node: Node) -> CompiledQuery:
         collected = _Collected()
+        self._term_count = 0
         all_words = self._compile(node, require_all=True, collected=collected)
+        self._term_count = 0
         any_words = self._compile(node, require_all=False, collected=_Collected())
         if all_words is None or any_words is None:
             raise QuerySyntaxError(
@@ -176,6 +186,7 @@ class QueryCompiler:
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
         for node in nodes:
             terms = tuple(self.analyzer.terms(node.text))
+            self._count_terms(terms)
             if terms:
                 units.append((terms, node.field, isinstance(node, Phrase)))
         concepts = []
@@ -205,6 +216,16 @@ class QueryCompiler:
             concepts.append(wq.Or(choices))
             index = end
         return concepts
+
+    def _count_terms(self, terms: TermPhrase) -> None:
+        if len(terms) > MAX_PHRASE_TERMS:
+            raise QuerySyntaxError(
+                f"phrase too long: {len(terms):,} words, at most {MAX_PHRASE_TERMS} are searched "
+                "side by side"
+            )
+        self._term_count += len(terms)
+        if self._term_count > MAX_QUERY_TERMS:
+            raise QuerySyntaxError(f"query too long: more than {MAX_QUERY_TERMS} words")
 
     def _synonym_span(
         self, units: list[tuple[TermPhrase, str | None, bool]], start: int
@@ -250,12 +271,16 @@ def _combine(kind: type[wq.CompoundQuery], parts: list[wq.Query]) -> wq.Query | 
 
 def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
     """A concept written n times counts n times (query term frequency)."""
-    counts: dict[wq.Query, int] = {}
+    # Keyed by repr, not by the query: whoosh hashes a compound query as the
+    # XOR of its parts, so Or(title:x, body:x) hashes alike for every x and
+    # a dict of them degrades to a list.
+    counts: dict[str, tuple[wq.Query, int]] = {}
     for part in parts:
-        counts[part] = counts.get(part, 0) + 1
+        key = repr(part)
+        counts[key] = (part, counts[key][1] + 1 if key in counts else 1)
     return [
         part if count == 1 else part.with_boost(part.boost * count)
-        for part, count in counts.items()
+        for part, count in counts.values()
     ]
 
 

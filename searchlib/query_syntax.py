@@ -122,26 +122,27 @@ def _lex(text: str) -> list[_Lexeme]:
             index = end + 1
         elif char in "]}":
             raise QuerySyntaxError(f"unbalanced bracket {char!r} at character {index + 1}")
+        elif field := _FIELD_PREFIX.match(text, index):
+            # Matched before the word is scanned, so that text made of
+            # prefixes ("title:title:...", "----x") is read in linear time.
+            lexemes.append(_Lexeme("FIELD", field.group(1).lower(), index))
+            index = field.end()
+        elif char == "-" and index + 1 < length and not _breaks_at(text, index + 1):
+            lexemes.append(_Lexeme("MINUS", "-", index))
+            index += 1
         else:
             end = index
-            while end < length and text[end] not in _BREAKS and not text[end].isspace():
+            while end < length and not _breaks_at(text, end):
                 end += 1
             word = text[index:end]
-            field = _FIELD_PREFIX.match(word)
-            if field:
-                lexemes.append(_Lexeme("FIELD", field.group(1).lower(), index))
-                index += field.end()
-                continue
-            if word in _OPERATORS:
-                lexemes.append(_Lexeme(word, word, index))
-            elif word.startswith("-") and len(word) > 1:
-                lexemes.append(_Lexeme("MINUS", "-", index))
-                index += 1
-                continue
-            else:
-                lexemes.append(_Lexeme("WORD", word, index))
+            kind = word if word in _OPERATORS else "WORD"
+            lexemes.append(_Lexeme(kind, word, index))
             index = end
     return lexemes
+
+
+def _breaks_at(text: str, index: int) -> bool:
+    return text[index] in _BREAKS or text[index].isspace()
 
 
 def _find_range_end(text: str, start: int) -> int:
@@ -206,7 +207,12 @@ class _Parser:
             raise QuerySyntaxError(f"{where} needs a word after it")
         if lexeme.kind in ("NOT", "MINUS"):
             self.take()
-            return Not(self.unary(field, after=lexeme))
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError(f"query nested too deeply (more than {MAX_DEPTH} NOTs)")
+            node = Not(self.unary(field, after=lexeme))
+            self.depth -= 1
+            return node
         return self.primary(field)
 
     def primary(self, field: str | None) -> Node:

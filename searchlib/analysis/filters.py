@@ -64,14 +64,18 @@ class AccentFoldingFilter:
 
     Decomposes (NFKD), drops combining marks, and maps the Latin letters that
     have no decomposition.  Non-Latin scripts keep their letters (an Armenian
-    or Cyrillic word stays itself, minus its combining marks).
+    or Cyrillic word stays itself, minus its combining marks).  A few
+    ligatures decompose into several words (``ﷺ``); their spaces are dropped,
+    so that one word stays one term (the index splits terms at spaces).
     """
 
     def __call__(self, text: str) -> str | None:
         if text.isascii():
             return text
         decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED_LETTERS))
-        return "".join(char for char in decomposed if not unicodedata.combining(char))
+        return "".join(
+            char for char in decomposed if not unicodedata.combining(char) and not char.isspace()
+        )
 
 
 class PossessiveFilter:
