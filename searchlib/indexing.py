@@ -38,6 +38,7 @@ from searchlib.storage import (
     DurableFileStorage,
     clean_up,
     new_generation,
+    open_writer,
     read_manifest,
     remove_stale_generations,
     write_manifest,
@@ -127,9 +128,7 @@ def _write_generation(
 ) -> int:
     storage = DurableFileStorage(str(generation_dir))
     engine = storage.create_index(build_schema())
-    # Non-compound segments: whoosh copies a compound file wholly into memory
-    # when it opens it; separate files are memory-mapped.
-    writer = engine.writer(limitmb=memory_mb, compound=False)
+    writer = open_writer(generation_dir.parent, engine, memory_mb)
     indexed = 0
     try:
         for article in articles:

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, EmptyIndexError, clean_files
+from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
 
 from searchlib.errors import (
     IncompatibleIndexError,
@@ -220,6 +220,23 @@ def open_engine(index_dir: Path, generation: str, *, writable: bool = False) -> 
         raise damaged(index_dir, f"it is missing its files ({generation})") from None
     except _DamagedFiles as error:
         raise damaged(index_dir, str(error)) from None
+
+
+def open_writer(index_dir: Path, engine: Any, memory_mb: int) -> Any:
+    """A whoosh writer on an engine opened ``writable``; hold ``writer_lock``.
+
+    Non-compound segments, for the new segment and for those whoosh merges
+    into it (whoosh reads a compound file wholly into memory); one process
+    (whoosh's multiprocessing writer is unreliable).  whoosh's own lock is
+    only held by a program other than searchlib while ours is ours.
+    """
+    try:
+        return engine.writer(limitmb=memory_mb, compound=False, procs=1)
+    except LockError:
+        raise IndexLockedError(
+            f"index {index_dir} is locked by another program than searchlib "
+            f"({WHOOSH_INDEX_NAME}_WRITELOCK); try again when it ends"
+        ) from None
 
 
 def _open_engine(index_dir: Path, generation: str, writable: bool) -> Any:

@@ -48,6 +48,7 @@ from searchlib.storage import (
     clean_up,
     index_exists,
     open_engine,
+    open_writer,
     read_manifest,
     reading_files,
     write_manifest,
@@ -187,10 +188,7 @@ class _Changes:
         generation = self.manifest["generation"]
         clean_up(index_dir, generation)
         self.engine = open_engine(index_dir, generation, writable=True)
-        # Non-compound segments, for the new segment and for the ones whoosh
-        # merges into it (whoosh reads a compound file wholly into memory);
-        # one process (whoosh's multiprocessing writer is unreliable).
-        self.writer = self.engine.writer(limitmb=memory_mb, compound=False, procs=1)
+        self.writer = open_writer(index_dir, self.engine, memory_mb)
         # The committed state.  whoosh's update_document would look ids up
         # here too, so it never sees a document added in the same batch:
         # batches are made unique before they come here.

@@ -219,6 +219,18 @@ def test_the_lock_is_held_for_the_whole_update(tmp_path: Path) -> None:
     assert len(attempts) == 1
 
 
+def test_whoosh_lock_held_by_another_program_is_a_clear_error(tmp_path: Path) -> None:
+    write_index(ARTICLES, tmp_path)
+    foreign = FileStorage(str(tmp_path / "gen-000001")).lock(f"{WHOOSH_INDEX_NAME}_WRITELOCK")
+    assert foreign.acquire()
+    try:
+        with pytest.raises(IndexLockedError, match="another program"):
+            update_index([Article(id="c", text="x")], tmp_path)
+    finally:
+        foreign.release()
+    assert update_index([Article(id="c", text="x")], tmp_path).added == 1
+
+
 def test_refresh_sees_commits_and_rebuilds(tmp_path: Path) -> None:
     write_index(ARTICLES, tmp_path)
     with searchlib.open_index(tmp_path) as reader:
