@@ -30,7 +30,7 @@ from searchlib import Article, QuerySyntaxError
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.corpus import read_articles
 from searchlib.models import CorpusProblem
-from searchlib.schema import article_fields
+from searchlib.schema import analyse_article, article_fields
 
 EXAMPLES = int(os.environ.get("SEARCHLIB_FUZZ_EXAMPLES", "120"))
 FUZZ = settings(
@@ -144,7 +144,7 @@ def check_articles(articles: list[Article], problems: list[CorpusProblem], path:
         for value in (article.id, article.title, article.text, article.subtitle):
             value.encode("utf-8")  # no lone surrogates
             assert not CONTROL & set(value)
-        article_fields(article, ANALYZER)  # can be indexed
+        article_fields(article, analyse_article(article, ANALYZER))  # can be indexed
     for problem in problems:
         assert problem.path == str(path)
         assert problem.line >= 1
