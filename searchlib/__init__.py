@@ -5,6 +5,7 @@
     for hit in index.search("Artsakh", limit=5):
         print(hit.rank, hit.score, hit.title, hit.snippet)
     index = searchlib.open_index("index/")
+    index.update([searchlib.Article(id="new-1", title="...", text="...")])
 
 Errors are ``SearchlibError`` subclasses (see ``searchlib.errors``).
 """
@@ -27,6 +28,7 @@ from searchlib.indexing import BuildReport
 from searchlib.models import Article, CorpusProblem, Hit
 from searchlib.ranking import RankingSettings
 from searchlib.search import Index, IndexInfo, SearchResults, build_index, open_index
+from searchlib.updating import UpdateReport
 
 __all__ = [
     "AnalysisSettings",
@@ -46,6 +48,7 @@ __all__ = [
     "SearchResults",
     "SearchlibError",
     "SynonymFormatError",
+    "UpdateReport",
     "build_index",
     "open_index",
     "read_articles",

@@ -18,12 +18,13 @@ import click
 from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
 from searchlib.cli_options import F, corpus_option, index_option, reports_errors
 from searchlib.errors import IndexNotFoundError
-from searchlib.indexing import BuildReport, write_index
+from searchlib.indexing import DEFAULT_LOCK_TIMEOUT, BuildReport, write_index
 from searchlib.models import CorpusProblem
 from searchlib.ranking import RankingSettings
 from searchlib.render import format_size, render_hits, render_json_lines
 from searchlib.search import open_index
 from searchlib.storage import index_exists
+from searchlib.updating import UpdateReport, update_index
 
 PROBLEMS_SHOWN = 20
 
@@ -75,7 +76,11 @@ def _progress(count: int) -> None:
 
 
 def _build(
-    corpus_path: Path, index_path: Path, settings: AnalysisSettings | None, memory_mb: int = 128
+    corpus_path: Path,
+    index_path: Path,
+    settings: AnalysisSettings | None,
+    memory_mb: int = 128,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildReport:
     click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
     problems = _ProblemPrinter()
@@ -86,6 +91,7 @@ def _build(
         on_problem=problems,
         on_progress=_progress,
         memory_mb=memory_mb,
+        lock_timeout=lock_timeout,
     )
     if sys.stderr.isatty():
         click.echo("", err=True)
@@ -241,6 +247,24 @@ main_group.add_command(search_command)
     show_default=True,
     help="Memory for the writer's buffers.",
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Add new articles and replace changed ones in the existing index, without rebuilding.",
+)
+@click.option(
+    "--delete-missing",
+    is_flag=True,
+    help="With --update: also delete indexed articles the corpus no longer holds.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process writing the index.",
+)
 @reports_errors
 def index_command(
     corpus_path: Path,
@@ -248,12 +272,56 @@ def index_command(
     stemmer: str | None,
     stopwords: str | None,
     memory_mb: int,
+    update: bool,
+    delete_missing: bool,
+    lock_timeout: float,
 ) -> None:
-    """Build or rebuild the index from a corpus.
+    """Build or rebuild the index from a corpus, or update it (--update).
 
-    The previous index keeps answering queries until the new one is complete.
+    The previous index keeps answering queries until the new one is complete;
+    an update is seen by readers all at once.  A writer killed at any moment
+    leaves the last complete index, and the next run cleans up after it.
     """
-    _build(corpus_path, index_path, _settings(stemmer, stopwords), memory_mb)
+    if delete_missing and not update:
+        raise click.UsageError("--delete-missing works with --update (a rebuild drops them anyway)")
+    settings = _settings(stemmer, stopwords)
+    if update:
+        _update(corpus_path, index_path, settings, memory_mb, lock_timeout, delete_missing)
+    else:
+        _build(corpus_path, index_path, settings, memory_mb, lock_timeout)
+
+
+def _update(
+    corpus_path: Path,
+    index_path: Path,
+    settings: AnalysisSettings | None,
+    memory_mb: int,
+    lock_timeout: float,
+    delete_missing: bool,
+) -> UpdateReport:
+    click.echo(f"updating index {index_path} from {corpus_path} ...", err=True)
+    problems = _ProblemPrinter()
+    report = update_index(
+        corpus_path,
+        index_path,
+        delete_missing=delete_missing,
+        settings=settings,
+        on_problem=problems,
+        on_progress=_progress,
+        memory_mb=memory_mb,
+        lock_timeout=lock_timeout,
+    )
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    problems.finish()
+    click.echo(
+        f"added {report.added:,}, updated {report.updated:,}, deleted {report.deleted:,}, "
+        f"unchanged {report.unchanged:,}, skipped {report.skipped:,}"
+        + (f", repaired {report.repaired:,}" if report.repaired else "")
+        + f" in {report.seconds:.1f} s; {report.documents:,} articles in the index",
+        err=True,
+    )
+    return report
 
 
 @main_group.command(name="info")

@@ -17,7 +17,9 @@ starting with ``.`` or ``_``, are not articles and are passed over.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import email.utils
 import gzip
 import json
 import re
@@ -36,6 +38,9 @@ TEXT_SUFFIXES = (".txt", ".md")
 _NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)(\.[\w-]+)*$", re.IGNORECASE)
 _TEXT_FIELDS = ("title", "text", "subtitle", "source", "url")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 8192
 _LOOSE_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 # A record larger than this is almost surely not an article (a dump, a
 # binary): refuse it rather than hold it in memory as text.
@@ -98,33 +103,70 @@ def _read_any(root: Path, report: ProblemHandler) -> Iterator[tuple[Article, tup
 def read_jsonl(path: Path, report: ProblemHandler) -> Iterator[tuple[Article, tuple[str, int]]]:
     """Articles of one JSON Lines file (gzip-compressed if it ends in .gz)."""
     name = str(path)
+    number = 0
     try:
-        with _open_binary(path) as lines:
-            for number, raw in enumerate(lines, start=1):
+        with _open_binary(path) as stream:
+            if _looks_binary(stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]):
+                report(CorpusProblem(name, 1, "a binary file, not JSON Lines"))
+                return
+            for number, raw in _bounded_lines(stream):
+                if raw is None:
+                    report(CorpusProblem(name, number, "record of more than 64 MB is too large"))
+                    continue
                 if not raw.strip():
                     continue
+                if number == 1 and raw.startswith(_BOM):
+                    raw = raw[len(_BOM) :]  # written by some Windows editors
                 article = _parse_json_record(raw, name, number, report)
                 if article is not None:
                     yield article, (name, number)
     except (OSError, EOFError, zlib.error) as error:
-        report(CorpusProblem(name, 0, f"cannot read file: {error}"))
+        report(CorpusProblem(name, number + 1, f"cannot read the rest of the file: {error}"))
 
 
 def _open_binary(path: Path) -> Any:
     return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
 
 
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes and invalid UTF-8 at the start: not text, so not reported
+    line by line."""
+    if b"\0" not in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start < len(head) - 4  # not just a character cut at the end
+    return False
+
+
+def _bounded_lines(stream: Any) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines; None for a line longer than ``MAX_RECORD_BYTES``,
+    which is skipped without being held in memory."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= MAX_RECORD_BYTES or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield number, None
+
+
 def _parse_json_record(raw: bytes, path: str, line: int, report: ProblemHandler) -> Article | None:
-    if len(raw) > MAX_RECORD_BYTES:
-        report(CorpusProblem(path, line, f"record of {len(raw):,} bytes is too large"))
-        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         report(CorpusProblem(path, line, f"not UTF-8 ({error.reason} at byte {error.start})"))
         return None
     try:
-        record = json.loads(text)
+        # strict=False: raw tabs and other control characters inside strings,
+        # common in scraped text, are read (and then stripped), not refused.
+        record = json.loads(text, strict=False)
     except (ValueError, RecursionError) as error:
         report(CorpusProblem(path, line, f"invalid JSON ({_short(error)})"))
         return None
@@ -141,7 +183,9 @@ def article_from_record(
     record_id = record.get("id")
     if isinstance(record_id, int) and not isinstance(record_id, bool):
         record_id = str(record_id)
-    if not isinstance(record_id, str) or not record_id.strip():
+    if isinstance(record_id, str):
+        record_id = _clean_text(record_id)
+    if not isinstance(record_id, str) or not record_id:
         report(CorpusProblem(path, line, "missing id (a non-empty string is required)"))
         return None
     values: dict[str, str | None] = {}
@@ -167,7 +211,7 @@ def article_from_record(
                 )
             )
     return Article(
-        id=record_id.strip(),
+        id=record_id,
         title=values["title"] or "",
         text=values["text"] or "",
         subtitle=values["subtitle"] or "",
@@ -180,12 +224,13 @@ def article_from_record(
 def read_text_article(path: Path, base: Path, report: ProblemHandler) -> Article | None:
     """One ``.txt`` / ``.md`` article, with optional front matter."""
     try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            report(CorpusProblem(str(path), 1, f"file of {size:,} bytes is too large"))
+            return None
         data = path.read_bytes()
     except OSError as error:
-        report(CorpusProblem(str(path), 0, f"cannot read file: {error.strerror}"))
-        return None
-    if len(data) > MAX_RECORD_BYTES:
-        report(CorpusProblem(str(path), 1, f"file of {len(data):,} bytes is too large"))
+        report(CorpusProblem(str(path), 1, f"cannot read file: {error.strerror}"))
         return None
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n")
@@ -198,7 +243,8 @@ def read_text_article(path: Path, base: Path, report: ProblemHandler) -> Article
         record["title"] = lines[0].strip().lstrip("#").strip()
         body = lines[1] if len(lines) > 1 else ""
     record["text"] = body.strip()
-    record.setdefault("id", path.relative_to(base).as_posix().rsplit(".", 1)[0])
+    if not record.get("id"):
+        record["id"] = path.relative_to(base).as_posix().rsplit(".", 1)[0]
     if not record["title"] and not record["text"]:
         report(CorpusProblem(str(path), 1, "empty article"))
         return None
@@ -228,7 +274,10 @@ def _unquote(value: str) -> str:
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """An ISO 8601 date or date-time (or ``YYYY/M/D``) as a date, else None."""
+    """An ISO 8601 date or date-time (or ``YYYY/M/D``), an RFC 2822 date as
+    in RSS feeds (``Fri, 17 Feb 2017 10:00:00 GMT``) or an English one
+    (``17 February 2017``, ``Feb 17, 2017``) as a date, else None.
+    Day-first and month-first numbers (``02/03/2017``) are ambiguous: None."""
     if not isinstance(value, str):
         return None
     try:
@@ -245,12 +294,30 @@ def parse_date(value: Any) -> dt.date | None:
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             return None
+    return _parse_written_date(value.strip())
+
+
+_WRITTEN_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y")
+
+
+def _parse_written_date(value: str) -> dt.date | None:
+    if len(value) > 64:
+        return None
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return email.utils.parsedate_to_datetime(value).date()
+    for pattern in _WRITTEN_DATE_FORMATS:
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(value, pattern).date()
     return None
 
 
 def _clean_text(value: str) -> str:
-    # NUL and other C0 controls break terminals and some index files.
-    return _CONTROL_CHARACTERS.sub("", value).strip()
+    # NUL and other C0 controls break terminals and some index files; a lone
+    # surrogate (from a JSON escape such as \ud800) cannot even be encoded.
+    value = _CONTROL_CHARACTERS.sub("", value)
+    if _SURROGATES.search(value):
+        value = _SURROGATES.sub("\ufffd", value)
+    return value.strip()
 
 
 def _short(error: Exception) -> str:

@@ -6,7 +6,7 @@
      +-- SynonymFormatError     a synonym file line that cannot be parsed
      +-- IndexProblem           problems with an index on disk
           +-- IndexNotFoundError
-          +-- IncompatibleIndexError   built by another version or other settings
+          +-- IncompatibleIndexError   another version, other settings, damaged files
           +-- IndexLockedError          another writer holds the index
 
 Every message says what was wrong and what to do.  The CLI prints
@@ -41,7 +41,8 @@ class IndexNotFoundError(IndexProblem):
 
 
 class IncompatibleIndexError(IndexProblem):
-    """The index was built by another format version or with other settings."""
+    """The index cannot be read as it is: built by another format version or
+    with other settings, or its files are damaged.  Rebuilding fixes it."""
 
 
 class IndexLockedError(IndexProblem):

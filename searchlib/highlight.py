@@ -22,6 +22,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]*\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
+_LOOK_BACK = 1_000  # characters looked at to tell whether a sentence starts
 
 
 def find_matches(
@@ -172,10 +173,10 @@ def _word_boundary(text: str, index: int, forward: bool = False) -> int:
     if index <= 0 or index >= len(text) or text[index].isspace():
         return index
     if forward:
-        found = text.find(" ", index)
-        return found + 1 if 0 <= found < index + 30 else index
-    found = text.rfind(" ", 0, index)
-    return found if found > index - 30 else index
+        found = text.find(" ", index, index + 30)
+        return found + 1 if found >= 0 else index
+    found = text.rfind(" ", max(0, index - 30), index)
+    return found if found >= 0 and found > index - 30 else index
 
 
 def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
@@ -210,5 +211,5 @@ def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
 
 
 def _starts_sentence(text: str, index: int) -> bool:
-    before = text[:index].rstrip()
+    before = text[max(0, index - _LOOK_BACK) : index].rstrip()
     return not before or before.endswith((".", "!", "?", "\n", '"', "\u201d"))

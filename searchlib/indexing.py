@@ -1,26 +1,35 @@
 """Articles -> an index on disk, with its saved settings.
 
 Reads articles (from a corpus path or any iterable of ``Article``), analyses
-them with the chain of ``analysis``, and writes a new index generation
-(see ``storage`` for the layout and why a rebuild cannot hurt the index that
-readers are using).  Bad records are reported and skipped; the rest are
-indexed.
+them with the chain of ``analysis``, and writes them:
+
+* ``write_index`` builds a new index generation and switches to it (see
+  ``storage`` for the layout and why a rebuild cannot hurt the index that
+  readers are using);
+* ``updating`` changes the current generation in place instead.
+
+Bad records are reported and skipped; the rest are indexed.  A corpus is a
+set of articles: of two with the same id the first wins, as in
+``read_articles``, and the other is reported.  This module also reads back
+what an index saved: ``saved_analyzer``, ``check_settings``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
+from searchlib.analysis.tokenizer import NewsTokenizer
 from searchlib.corpus import ProblemHandler, read_articles
-from searchlib.errors import CorpusError
+from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact import ImpactWriter
 from searchlib.models import Article, CorpusProblem
 from searchlib.schema import analyse_article, article_fields, build_schema
@@ -28,7 +37,11 @@ from searchlib.storage import (
     FORMAT_NAME,
     FORMAT_VERSION,
     DurableFileStorage,
+    clean_up,
+    fsync_tree,
     new_generation,
+    open_writer,
+    read_manifest,
     remove_stale_generations,
     write_manifest,
     write_stem_table,
@@ -84,6 +97,7 @@ def write_index(
         articles = _unique_articles(source, record_problem)
 
     with writer_lock(index_dir, lock_timeout):
+        _clean_up_before_build(index_dir)
         generation = new_generation(index_dir)
         generation_dir = index_dir / generation
         generation_dir.mkdir()
@@ -119,9 +133,7 @@ def _write_generation(
 ) -> int:
     storage = DurableFileStorage(str(generation_dir))
     engine = storage.create_index(build_schema())
-    # Non-compound segments: whoosh copies a compound file wholly into memory
-    # when it opens it; separate files are memory-mapped.
-    writer = engine.writer(limitmb=memory_mb, compound=False)
+    writer = open_writer(generation_dir.parent, engine, memory_mb)
     impact = ImpactWriter()
     indexed = 0
     try:
@@ -139,6 +151,7 @@ def _write_generation(
     _check_document_numbers(engine, impact.document_ids)
     impact.write(generation_dir, engine.latest_generation())
     write_stem_table(generation_dir, analyzer.stem_filter.cache)
+    fsync_tree(generation_dir)  # before the manifest names this generation
     if on_progress is not None:
         on_progress(indexed)
     return indexed
@@ -164,15 +177,110 @@ def _prepare_synonym_cache(index_dir: Path, analyzer: Analyzer) -> None:
     load_synonym_map(analyzer, cache_dir=index_dir / SYNONYM_CACHE_DIR)
 
 
+def _clean_up_before_build(index_dir: Path) -> None:
+    """Remove what a killed writer left, keeping the generation readers use."""
+    try:
+        keep = read_manifest(index_dir)["generation"]
+    except (IndexProblem, OSError):
+        return  # no index, or one the build is about to replace: nothing to keep apart
+    # A damaged index is replaced by this build; its folders go after the switch.
+    with contextlib.suppress(IncompatibleIndexError):
+        clean_up(index_dir, keep)
+
+
 def _unique_articles(articles: Iterable[Article], report: ProblemHandler) -> Iterable[Article]:
     """Articles with the first of each id kept: whoosh would index both."""
     seen: set[str] = set()
     for number, article in enumerate(articles, start=1):
+        if not well_formed(article, number, report):
+            continue
         if article.id in seen:
             report(CorpusProblem("<articles>", number, f"duplicate id {article.id!r}"))
             continue
         seen.add(article.id)
         yield article
+
+
+def well_formed(article: object, number: int, report: ProblemHandler) -> bool:
+    """Whether an article given through the API can be indexed; reports it if not."""
+    if not isinstance(article, Article):
+        reason = f"not an Article but a {type(article).__name__}"
+    elif not isinstance(article.id, str) or not article.id.strip():
+        reason = "missing id (a non-empty string is required)"
+    else:
+        wrong = [
+            name
+            for name in ("title", "text", "subtitle")
+            if not isinstance(getattr(article, name), str)
+        ] + [
+            name
+            for name in ("source", "url")
+            if not isinstance(getattr(article, name), (str, type(None)))
+        ]
+        if article.date is not None and not isinstance(article.date, dt.date):
+            wrong.append("date")
+        if not wrong:
+            return True
+        reason = (
+            f"field {wrong[0]!r} has the wrong type ({type(getattr(article, wrong[0])).__name__})"
+        )
+    report(CorpusProblem("<articles>", number, reason))
+    return False
+
+
+# -- saved settings ---------------------------------------------------------------
+
+
+def saved_analyzer(
+    index_dir: Path, manifest: dict[str, Any], known_stems: Mapping[str, str] | None = None
+) -> Analyzer:
+    """The analysis chain an index was built with, as its manifest records it
+    (with the index's saved stems, when given)."""
+    analysis = manifest.get("analysis")
+    settings = _saved_settings(analysis)
+    if settings is None or not isinstance(analysis, dict):
+        raise IncompatibleIndexError(
+            f"index at {index_dir} does not record its analysis settings as this searchlib "
+            f"expects (written by searchlib {manifest.get('searchlib_version', '?')}); "
+            f"rebuild it with 'searchlib index --index {index_dir}'"
+        )
+    if analysis.get("tokenizer") != NewsTokenizer.name:
+        raise IncompatibleIndexError(
+            f"index at {index_dir} was tokenized as {analysis.get('tokenizer')!r} (searchlib "
+            f"{manifest.get('searchlib_version', '?')}); this searchlib tokenizes as "
+            f"{NewsTokenizer.name!r}: rebuild it with 'searchlib index --index {index_dir}'"
+        )
+    return Analyzer(settings, stopwords=analysis["stopword_list"], known_stems=known_stems)
+
+
+def _saved_settings(analysis: object) -> AnalysisSettings | None:
+    if not isinstance(analysis, dict):
+        return None
+    stemmer, stopwords = analysis.get("stemmer"), analysis.get("stopwords")
+    fold_accents, words = analysis.get("fold_accents"), analysis.get("stopword_list")
+    if (
+        stemmer not in STEMMERS
+        or not isinstance(stopwords, str)
+        or not isinstance(fold_accents, bool)
+        or not isinstance(words, list)
+        or not all(isinstance(word, str) for word in words)
+    ):
+        return None
+    return AnalysisSettings(stemmer=stemmer, stopwords=stopwords, fold_accents=fold_accents)
+
+
+def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
+    """Raise if ``settings`` differ from those the index was built with."""
+    wanted = Analyzer(settings).describe()
+    saved = manifest["analysis"]
+    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
+        if saved.get(key) != wanted[key]:
+            shown = "stopwords" if key == "stopwords_sha256" else key
+            raise IncompatibleIndexError(
+                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
+                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
+                "or leave them out to use the index's own"
+            )
 
 
 def _manifest(

@@ -34,6 +34,7 @@ from searchlib.analysis.synonym_map import Phrase as TermPhrase
 from searchlib.analysis.synonym_map import SynonymMap
 from searchlib.errors import QuerySyntaxError
 from searchlib.query_syntax import (
+    MAX_CLAUSES,
     AllOf,
     AnyOf,
     DateRange,
@@ -45,6 +46,12 @@ from searchlib.query_syntax import (
 )
 from searchlib.ranking import RankingSettings, capped_synonym_weight
 from searchlib.schema import DEFAULT_FIELDS
+
+MAX_PHRASE_TERMS = 256
+"""Terms in one phrase or hyphenated word: whoosh's phrase matching slows
+with each, and ``a-b-c-...`` is one word of the query syntax."""
+MAX_QUERY_TERMS = MAX_CLAUSES
+"""Terms in a whole query, phrases' terms included."""
 
 
 class TermStatistics(Protocol):
@@ -135,11 +142,15 @@ class QueryCompiler:
         self.synonyms = synonyms
         self.ranking = ranking or RankingSettings()
         self.statistics = statistics
+        self._term_count = 0
 
     def compile(self, node: Node) -> CompiledQuery:
         collected = _Collected()
+        self._term_count = 0
         all_words = self._compile(node, require_all=True, collected=collected)
+        self._term_count = 0
         any_words = self._compile(node, require_all=False, collected=_Collected())
+        self._term_count = 0
         if all_words is None or any_words is None:
             raise QuerySyntaxError(
                 "nothing to search for: the query has only stop words or only NOT clauses"
@@ -228,6 +239,7 @@ class QueryCompiler:
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
         for node in nodes:
             terms = tuple(self.analyzer.terms(node.text))
+            self._count_terms(terms)
             if terms:
                 units.append((terms, node.field, isinstance(node, Phrase)))
         concepts = []
@@ -277,6 +289,16 @@ class QueryCompiler:
             else self._concept_query(concept, require_all)
             for concept, weight in count_repeats(self._concepts(nodes, collected))
         ]
+
+    def _count_terms(self, terms: TermPhrase) -> None:
+        if len(terms) > MAX_PHRASE_TERMS:
+            raise QuerySyntaxError(
+                f"phrase too long: {len(terms):,} words, at most {MAX_PHRASE_TERMS} are searched "
+                "side by side"
+            )
+        self._term_count += len(terms)
+        if self._term_count > MAX_QUERY_TERMS:
+            raise QuerySyntaxError(f"query too long: more than {MAX_QUERY_TERMS} words")
 
     def _synonym_span(
         self, units: list[tuple[TermPhrase, str | None, bool]], start: int
@@ -396,12 +418,16 @@ def count_repeats(concepts: list[Concept]) -> list[tuple[Concept, int]]:
 
 def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
     """A concept written n times counts n times (query term frequency)."""
-    counts: dict[wq.Query, int] = {}
+    # Keyed by repr, not by the query: whoosh hashes a compound query as the
+    # XOR of its parts, so Or(title:x, body:x) hashes alike for every x and
+    # a dict of them degrades to a list.
+    counts: dict[str, tuple[wq.Query, int]] = {}
     for part in parts:
-        counts[part] = counts.get(part, 0) + 1
+        key = repr(part)
+        counts[key] = (part, counts[key][1] + 1 if key in counts else 1)
     return [
         part if count == 1 else part.with_boost(part.boost * count)
-        for part, count in counts.items()
+        for part, count in counts.values()
     ]
 
 

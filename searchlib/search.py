@@ -7,32 +7,51 @@ Ranking of a query with several words side by side: documents that hold all
 of them come first, in BM25 order; then documents that hold some of them,
 in BM25 order.  Ties in score are broken by id, so results never depend on
 the order in which documents were indexed.
+
+An open ``Index`` answers from one committed state (a ``storage.Snapshot``)
+until ``refresh``: a batch committed meanwhile is seen whole or not at all,
+and the search count always agrees with ``document_count``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import warnings
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
 
-from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.analysis import AnalysisSettings
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
 from searchlib.corpus import ProblemHandler
-from searchlib.errors import IncompatibleIndexError, IndexNotFoundError
+from searchlib.errors import IndexNotFoundError
 from searchlib.highlight import make_snippet
 from searchlib.impact import ImpactIndex
-from searchlib.indexing import SYNONYM_CACHE_DIR, BuildReport, ProgressHandler, write_index
+from searchlib.indexing import (
+    DEFAULT_LOCK_TIMEOUT,
+    SYNONYM_CACHE_DIR,
+    BuildReport,
+    ProgressHandler,
+    check_settings,
+    saved_analyzer,
+    write_index,
+)
 from searchlib.models import Article, Hit
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
 from searchlib.ranking import BM25Weighting, RankingSettings, bm25_idf
-from searchlib.storage import STEMS_NAME, StemTable, read_manifest
+from searchlib.storage import (
+    STEMS_NAME,
+    Snapshot,
+    StemTable,
+    open_snapshot,
+    read_manifest,
+    reading_files,
+)
+from searchlib.updating import UpdateReport, delete_articles, update_index
 
 QuerySyntax = Literal["query", "natural"]
 
@@ -73,34 +92,36 @@ class Index:
     def __init__(
         self,
         path: Path,
-        manifest: dict[str, Any],
+        snapshot: Snapshot,
         *,
         synonym_files: Iterable[str] = (),
         use_synonyms: bool = True,
         ranking: RankingSettings | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         self.path = path
-        self.manifest = manifest
         self.ranking = ranking or RankingSettings()
-        analysis = manifest["analysis"]
-        self._stems = _open_stem_table(path / manifest["generation"])
-        self.analyzer = Analyzer(
-            AnalysisSettings(
-                stemmer=analysis["stemmer"],
-                stopwords=analysis["stopwords"],
-                fold_accents=analysis["fold_accents"],
-            ),
-            stopwords=analysis["stopword_list"],
-            known_stems=self._stems,
-        )
+        self.lock_timeout = lock_timeout
+        """How long ``add``, ``update`` and ``delete`` wait for another writer."""
         self._synonym_files = tuple(synonym_files)
         self._use_synonyms = use_synonyms
         self._synonyms: SynonymMap | None = None
-        self._engine = _open_engine(path, manifest["generation"])
         self._searcher: Any = None
-        self._impact = _open_impact(path / manifest["generation"], self._engine)
+        self._snapshot = snapshot
+        self._stems: StemTable | None = None
+        self._impact: ImpactIndex | None = None
+        try:
+            self._open_generation_files()
+        except BaseException:
+            snapshot.close()
+            raise
         self.build_report: BuildReport | None = None
         """What the build did, when this index was opened by ``build_index``."""
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What the index saved about itself (settings, counts, dates)."""
+        return self._snapshot.manifest
 
     # -- configuration -------------------------------------------------------
 
@@ -149,18 +170,22 @@ class Index:
         if all_words_first is None:
             all_words_first = syntax == "query"
         searcher = self._open_searcher()
-        ranked, total = self._ranked_documents(
-            searcher, compiled, max(limit, 0), all_words_first, reference
-        )
-        hits = tuple(
-            self._hit(rank, score, searcher.stored_fields(docnum), compiled, snippets)
-            for rank, (score, docnum) in enumerate(ranked, start=1)
-        )
+        # Stored fields hold the whole text: each is read once per search.
+        stored = functools.lru_cache(maxsize=None)(searcher.stored_fields)
+        with reading_files(self.path):
+            ranked, total = self._ranked_documents(
+                searcher, stored, compiled, max(limit, 0), all_words_first, reference
+            )
+            hits = tuple(
+                self._hit(rank, score, stored(docnum), compiled, snippets)
+                for rank, (score, docnum) in enumerate(ranked, start=1)
+            )
         return SearchResults(hits, total, compiled)
 
     def _ranked_documents(
         self,
         searcher: Any,
+        stored: Callable[[int], Any],
         compiled: CompiledQuery,
         limit: int,
         all_words_first: bool,
@@ -168,7 +193,7 @@ class Index:
     ) -> tuple[list[tuple[float, int]], int]:
         if not reference and self._impact is not None and compiled.concepts is not None:
             return self._ranked_by_impact(searcher, compiled, limit, all_words_first)
-        return self._ranked_by_whoosh(searcher, compiled, limit, all_words_first)
+        return self._ranked_by_whoosh(searcher, stored, compiled, limit, all_words_first)
 
     def _ranked_by_impact(
         self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
@@ -185,7 +210,12 @@ class Index:
         return list(zip(ranked.scores, ranked.documents, strict=True)), ranked.total
 
     def _ranked_by_whoosh(
-        self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
+        self,
+        searcher: Any,
+        stored: Callable[[int], Any],
+        compiled: CompiledQuery,
+        limit: int,
+        all_words_first: bool,
     ) -> tuple[list[tuple[float, int]], int]:
         """The reference path: whoosh's matchers with ``ranking``'s BM25.
 
@@ -200,19 +230,13 @@ class Index:
         if limit == 0:
             return [], total
         if not (all_words_first and compiled.tiered):
-            return self._stable_order(searcher, loose)[:limit], total
+            return _stable_order(stored, loose)[:limit], total
         first = searcher.search(compiled.any_words, filter=compiled.all_words, limit=margin)
-        ranked = self._stable_order(searcher, first)[:limit]
+        ranked = _stable_order(stored, first)[:limit]
         if len(ranked) < limit:
             rest = searcher.search(compiled.any_words, mask=compiled.all_words, limit=margin)
-            ranked += self._stable_order(searcher, rest)[: limit - len(ranked)]
+            ranked += _stable_order(stored, rest)[: limit - len(ranked)]
         return ranked, total
-
-    @staticmethod
-    def _stable_order(searcher: Any, results: Any) -> list[tuple[float, int]]:
-        pairs = [(hit.score, hit.docnum) for hit in results]
-        pairs.sort(key=lambda pair: (-round(pair[0], 9), searcher.stored_fields(pair[1])["id"]))
-        return pairs
 
     def _hit(
         self,
@@ -247,14 +271,103 @@ class Index:
 
     def _open_searcher(self) -> Any:
         if self._searcher is None:
-            self._searcher = self._engine.searcher(weighting=BM25Weighting(self.ranking))
+            from whoosh.searching import Searcher
+
+            self._searcher = Searcher(
+                self._snapshot.reader,
+                weighting=BM25Weighting(self.ranking),
+                fromindex=self._snapshot.engine,
+                closereader=False,
+            )
         return self._searcher
+
+    # -- changes ---------------------------------------------------------------
+
+    def add(self, articles: Iterable[Article]) -> UpdateReport:
+        """Index articles with new ids; one whose id is indexed already is
+        reported and skipped (use ``update``).  One commit; then refreshes."""
+        return self._change(articles, replace=False)
+
+    def update(
+        self, source: str | Path | Iterable[Article], *, delete_missing: bool = False
+    ) -> UpdateReport:
+        """Add new articles and replace indexed ones with the same id;
+        unchanged ones are not written again.  ``source`` is a batch of
+        articles (the last of an id wins) or a corpus path; with
+        ``delete_missing``, indexed articles not in it are deleted.  One
+        commit; then refreshes."""
+        return self._change(source, replace=True, delete_missing=delete_missing)
+
+    def delete(self, ids: Iterable[str]) -> UpdateReport:
+        """Delete the articles with these ids.  One commit; then refreshes."""
+        report = delete_articles(ids, self.path, lock_timeout=self.lock_timeout)
+        self.refresh()
+        return report
+
+    def _change(
+        self,
+        source: str | Path | Iterable[Article],
+        *,
+        replace: bool,
+        delete_missing: bool = False,
+    ) -> UpdateReport:
+        report = update_index(
+            source,
+            self.path,
+            replace=replace,
+            delete_missing=delete_missing,
+            lock_timeout=self.lock_timeout,
+        )
+        self.refresh()
+        return report
+
+    def refresh(self) -> bool:
+        """Answer from the latest committed state from now on (an update or
+        a rebuild by this or another process).  Whether anything changed."""
+        if self._snapshot.is_latest(self.path):
+            return False
+        snapshot = open_snapshot(self.path)
+        try:
+            saved_analyzer(self.path, snapshot.manifest)
+        except BaseException:
+            snapshot.close()
+            raise
+        settings = self.analyzer.describe()
+        self._close_snapshot()
+        self._snapshot = snapshot
+        self._open_generation_files()
+        if self.analyzer.describe() != settings:  # rebuilt with other settings
+            self._synonyms = None
+        return True
+
+    def _open_generation_files(self) -> None:
+        """The analyzer, saved stems and fast-path arrays of the generation
+        the snapshot reads."""
+        generation_dir = self.path / self._snapshot.manifest["generation"]
+        self._stems = _open_stem_table(generation_dir)
+        try:
+            self.analyzer = saved_analyzer(
+                self.path, self._snapshot.manifest, known_stems=self._stems
+            )
+            self._impact = _open_impact(generation_dir, self._snapshot)
+        except BaseException:
+            self._close_generation_files()
+            raise
+
+    def _close_generation_files(self) -> None:
+        if self._stems is not None:
+            self._stems.close()
+            self._stems = None
+        if self._impact is not None:
+            self._impact.close()
+            self._impact = None
 
     # -- description and life cycle -------------------------------------------
 
     @property
     def document_count(self) -> int:
-        return int(self._engine.doc_count())
+        """Documents in the state this index answers from."""
+        return int(self._snapshot.reader.doc_count())
 
     def info(self) -> IndexInfo:
         size = sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
@@ -268,16 +381,14 @@ class Index:
         )
 
     def close(self) -> None:
-        if self._stems is not None:
-            self._stems.close()
-            self._stems = None
-        if self._impact is not None:
-            self._impact.close()
-            self._impact = None
+        self._close_snapshot()
+
+    def _close_snapshot(self) -> None:
+        self._close_generation_files()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._engine.close()
+        self._snapshot.close()
 
     def __enter__(self) -> Index:
         return self
@@ -302,34 +413,23 @@ def _open_stem_table(generation_dir: Path) -> StemTable | None:
     return StemTable(generation_dir) if (generation_dir / STEMS_NAME).is_file() else None
 
 
-def _open_impact(generation_dir: Path, engine: Any) -> ImpactIndex | None:
-    """The fast path's arrays, when they describe the engine's current state
-    (an update since the build leaves them behind: whoosh answers then)."""
+def _open_impact(generation_dir: Path, snapshot: Snapshot) -> ImpactIndex | None:
+    """The fast path's arrays, when they describe the state the snapshot
+    reads (an update since the build leaves them behind: whoosh answers
+    then; the arrays are not updated incrementally)."""
     if not ImpactIndex.exists(generation_dir):
         return None
     impact = ImpactIndex(generation_dir)
-    if impact.engine_generation != engine.latest_generation():
+    if impact.engine_generation != snapshot.reader.generation():
         impact.close()
         return None
     return impact
 
 
-def _open_engine(path: Path, generation: str) -> Any:
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import EmptyIndexError
-
-    # whoosh leaves open the file it failed on: the warning filter keeps the
-    # user from meeting a ResourceWarning when it is collected.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            return FileStorage(str(path / generation), readonly=True).open_index()
-        except (EmptyIndexError, FileNotFoundError):
-            problem = f"index at {path} is missing its files ({generation})"
-        except Exception as error:  # whoosh raises many kinds on damaged files
-            problem = f"index at {path} is damaged or from an incompatible version ({error!r:.60})"
-        gc.collect()
-    raise IncompatibleIndexError(f"{problem}; rebuild it with 'searchlib index --index {path}'")
+def _stable_order(stored: Callable[[int], Any], results: Any) -> list[tuple[float, int]]:
+    pairs = [(hit.score, hit.docnum) for hit in results]
+    pairs.sort(key=lambda pair: (-round(pair[0], 9), stored(pair[1])["id"]))
+    return pairs
 
 
 def open_index(
@@ -339,6 +439,7 @@ def open_index(
     synonym_files: Iterable[str] = (),
     use_synonyms: bool = True,
     ranking: RankingSettings | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> Index:
     """Open the index at ``path``.
 
@@ -350,26 +451,16 @@ def open_index(
         raise IndexNotFoundError(
             f"no index at {path}: build one with 'searchlib index --corpus PATH --index {path}'"
         )
-    manifest = read_manifest(path)
     if settings is not None:
-        check_settings(path, manifest, settings)
+        check_settings(path, read_manifest(path), settings)
     return Index(
-        path, manifest, synonym_files=synonym_files, use_synonyms=use_synonyms, ranking=ranking
+        path,
+        open_snapshot(path),
+        synonym_files=synonym_files,
+        use_synonyms=use_synonyms,
+        ranking=ranking,
+        lock_timeout=lock_timeout,
     )
-
-
-def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
-    """Raise if ``settings`` differ from those the index was built with."""
-    wanted = Analyzer(settings).describe()
-    saved = manifest["analysis"]
-    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
-        if saved.get(key) != wanted[key]:
-            shown = "stopwords" if key == "stopwords_sha256" else key
-            raise IncompatibleIndexError(
-                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
-                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
-                "or leave them out to use the index's own"
-            )
 
 
 def build_index(
