@@ -36,6 +36,8 @@ QUERY_FIELDS = {"title": "title", "text": "content", "source": "source"}
 DATE_FIELD = "date"
 MAX_DEPTH = 32
 MAX_CLAUSES = 1024
+MAX_DATE_RANGES = 32
+"""whoosh chains date filters one inside another: thousands overflow its stack."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class _Parser:
         self.index = 0
         self.depth = 0
         self.clauses = 0
+        self.date_ranges = 0
 
     def peek(self) -> _Lexeme | None:
         return self.lexemes[self.index] if self.index < len(self.lexemes) else None
@@ -272,6 +275,9 @@ class _Parser:
             )
         self.take()
         if name == DATE_FIELD:
+            self.date_ranges += 1
+            if self.date_ranges > MAX_DATE_RANGES:
+                raise QuerySyntaxError(f"query too long: more than {MAX_DATE_RANGES} date ranges")
             if value.kind == "RANGE":
                 return parse_date_range(value.text)
             if value.kind == "WORD":

@@ -15,6 +15,7 @@ and the search count always agrees with ``document_count``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,7 @@ from whoosh import query as wq
 from searchlib.analysis import AnalysisSettings
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
 from searchlib.corpus import ProblemHandler
-from searchlib.errors import IndexNotFoundError
+from searchlib.errors import IndexNotFoundError, QuerySyntaxError
 from searchlib.highlight import make_snippet
 from searchlib.impact import ImpactIndex
 from searchlib.indexing import (
@@ -172,7 +173,7 @@ class Index:
         searcher = self._open_searcher()
         # Stored fields hold the whole text: each is read once per search.
         stored = functools.lru_cache(maxsize=None)(searcher.stored_fields)
-        with reading_files(self.path):
+        with reading_files(self.path), _bounded_recursion():
             ranked, total = self._ranked_documents(
                 searcher, stored, compiled, max(limit, 0), all_words_first, reference
             )
@@ -424,6 +425,19 @@ def _open_impact(generation_dir: Path, snapshot: Snapshot) -> ImpactIndex | None
         impact.close()
         return None
     return impact
+
+
+@contextlib.contextmanager
+def _bounded_recursion() -> Iterator[None]:
+    """whoosh walks query trees recursively; the parser's limits keep them
+    shallow, and this turns any query that still goes too deep into a
+    one-line error rather than a traceback."""
+    try:
+        yield
+    except RecursionError:
+        raise QuerySyntaxError(
+            "query too complex to run: use fewer words, brackets or date ranges"
+        ) from None
 
 
 def _stable_order(stored: Callable[[int], Any], results: Any) -> list[tuple[float, int]]:

@@ -315,7 +315,7 @@ def reading_files(index_dir: Path) -> Iterator[None]:
     did not look gives a clear error instead of whoosh's traceback."""
     try:
         yield
-    except SearchlibError:
+    except (SearchlibError, RecursionError):  # a query too deep is not damage
         raise
     except Exception as error:  # whoosh raises many kinds on damaged files
         raise damaged(index_dir, f"reading it failed ({error!r:.80})") from error
