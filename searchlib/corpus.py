@@ -33,6 +33,29 @@ from searchlib.models import Article, CorpusProblem
 
 ProblemHandler = Callable[[CorpusProblem], None]
 
+
+class ProblemLog:
+    """A problem handler that keeps every problem and passes each on to
+    ``forward``: what a build or an update counts in its report."""
+
+    def __init__(self, forward: ProblemHandler | None = None) -> None:
+        self.problems: list[CorpusProblem] = []
+        self._forward = forward
+
+    def __call__(self, problem: CorpusProblem) -> None:
+        self.problems.append(problem)
+        if self._forward is not None:
+            self._forward(problem)
+
+    @property
+    def skipped(self) -> int:
+        return sum(problem.skipped for problem in self.problems)
+
+    @property
+    def repaired(self) -> int:
+        return sum(not problem.skipped for problem in self.problems)
+
+
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".md")
 _NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)(\.[\w-]+)*$", re.IGNORECASE)

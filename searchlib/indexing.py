@@ -28,7 +28,7 @@ from typing import Any
 
 from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
 from searchlib.analysis.tokenizer import NewsTokenizer
-from searchlib.corpus import ProblemHandler, read_articles
+from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact import ImpactWriter
 from searchlib.models import Article, CorpusProblem
@@ -84,17 +84,11 @@ def write_index(
     started = time.perf_counter()
     index_dir = Path(index_dir)
     analyzer = Analyzer(settings)
-    problems: list[CorpusProblem] = []
-
-    def record_problem(problem: CorpusProblem) -> None:
-        problems.append(problem)
-        if on_problem is not None:
-            on_problem(problem)
-
+    problems = ProblemLog(on_problem)
     if isinstance(source, (str, Path)):
-        articles: Iterable[Article] = read_articles(source, record_problem)
+        articles: Iterable[Article] = read_articles(source, problems)
     else:
-        articles = _unique_articles(source, record_problem)
+        articles = _unique_articles(source, problems)
 
     with writer_lock(index_dir, lock_timeout):
         _clean_up_before_build(index_dir)
@@ -106,10 +100,10 @@ def write_index(
             if indexed == 0:
                 where = source if isinstance(source, (str, Path)) else "the input"
                 raise CorpusError(
-                    f"no articles to index in {where} ({len(problems)} bad records); "
+                    f"no articles to index in {where} ({len(problems.problems)} bad records); "
                     "the existing index, if any, is kept"
                 )
-            write_manifest(index_dir, _manifest(analyzer, generation, indexed, problems))
+            write_manifest(index_dir, _manifest(analyzer, generation, indexed, problems.skipped))
         except BaseException:
             shutil.rmtree(generation_dir, ignore_errors=True)
             raise
@@ -117,10 +111,10 @@ def write_index(
     _prepare_synonym_cache(index_dir, analyzer)
     return BuildReport(
         indexed=indexed,
-        skipped=sum(p.skipped for p in problems),
-        repaired=sum(not p.skipped for p in problems),
+        skipped=problems.skipped,
+        repaired=problems.repaired,
         seconds=time.perf_counter() - started,
-        problems=tuple(problems),
+        problems=tuple(problems.problems),
     )
 
 
@@ -283,9 +277,7 @@ def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSetti
             )
 
 
-def _manifest(
-    analyzer: Analyzer, generation: str, indexed: int, problems: list[CorpusProblem]
-) -> dict[str, Any]:
+def _manifest(analyzer: Analyzer, generation: str, indexed: int, skipped: int) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -293,7 +285,7 @@ def _manifest(
         "generation": generation,
         "analysis": analyzer.describe(),
         "documents": indexed,
-        "skipped": sum(p.skipped for p in problems),
+        "skipped": skipped,
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from searchlib.analysis import AnalysisSettings
-from searchlib.corpus import ProblemHandler, read_articles
+from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.errors import CorpusError
 from searchlib.indexing import (
     DEFAULT_LOCK_TIMEOUT,
@@ -105,17 +105,11 @@ def update_index(
         return _first_build(
             source, index_dir, settings, on_problem, on_progress, memory_mb, lock_timeout
         )
-    problems: list[CorpusProblem] = []
-
-    def record_problem(problem: CorpusProblem) -> None:
-        problems.append(problem)
-        if on_problem is not None:
-            on_problem(problem)
-
+    problems = ProblemLog(on_problem)
     if isinstance(source, (str, Path)):
-        articles: Iterable[Article] = read_articles(source, record_problem)
+        articles: Iterable[Article] = read_articles(source, problems)
     else:
-        articles = _last_of_each_id(source, record_problem)
+        articles = _last_of_each_id(source, problems)
 
     with writer_lock(index_dir, lock_timeout):
         changes = _Changes(index_dir, settings, memory_mb)
@@ -123,13 +117,14 @@ def update_index(
             seen: set[str] = set()
             for number, article in enumerate(articles, start=1):
                 seen.add(article.id)
-                changes.put(article, replace, number, record_problem)
+                changes.put(article, replace, number, problems)
                 if on_progress is not None and number % PROGRESS_EVERY == 0:
                     on_progress(number)
             if delete_missing:
                 if not seen:
                     raise CorpusError(
-                        f"no articles in {_describe(source)} ({len(problems)} bad records): "
+                        f"no articles in {_describe(source)} "
+                        f"({len(problems.problems)} bad records): "
                         "deleting the missing ones would empty the index; nothing was changed"
                     )
                 for article_id in changes.indexed_ids():
@@ -155,17 +150,14 @@ def delete_articles(
     An id that is not indexed is reported and counted as skipped."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    problems: list[CorpusProblem] = []
+    problems = ProblemLog(on_problem)
     wanted = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
     with writer_lock(index_dir, lock_timeout):
         changes = _Changes(index_dir, None, DEFAULT_MEMORY_MB)
         try:
             for number, article_id in enumerate(wanted, start=1):
                 if not changes.delete(str(article_id)):
-                    problem = CorpusProblem("<ids>", number, f"id {article_id!r} is not indexed")
-                    problems.append(problem)
-                    if on_problem is not None:
-                        on_problem(problem)
+                    problems(CorpusProblem("<ids>", number, f"id {article_id!r} is not indexed"))
             documents = changes.finish()
         except BaseException:
             changes.abandon()
@@ -270,17 +262,17 @@ class _Changes:
         with contextlib.suppress(Exception):
             self.cancel()
 
-    def report(self, documents: int, problems: list[CorpusProblem], seconds: float) -> UpdateReport:
+    def report(self, documents: int, problems: ProblemLog, seconds: float) -> UpdateReport:
         return UpdateReport(
             added=self.added,
             updated=self.updated,
             deleted=self.deleted,
             unchanged=self.unchanged,
-            skipped=sum(p.skipped for p in problems),
-            repaired=sum(not p.skipped for p in problems),
+            skipped=problems.skipped,
+            repaired=problems.repaired,
             documents=documents,
             seconds=seconds,
-            problems=tuple(problems),
+            problems=tuple(problems.problems),
         )
 
 
@@ -293,17 +285,11 @@ def _first_build(
     memory_mb: int,
     lock_timeout: float,
 ) -> UpdateReport:
+    # As an update would: the last article of each id wins (and the others
+    # count as skipped, as in an update).
+    duplicates = ProblemLog(on_problem)
     if not isinstance(source, (str, Path)):
-        problems: list[CorpusProblem] = []
-
-        def record_problem(problem: CorpusProblem) -> None:
-            problems.append(problem)
-            if on_problem is not None:
-                on_problem(problem)
-
-        # As an update would: the last article of each id wins.
-        source = _last_of_each_id(source, record_problem)
-        on_problem = record_problem
+        source = _last_of_each_id(source, duplicates)
     build = write_index(
         source,
         index_dir,
@@ -315,11 +301,11 @@ def _first_build(
     )
     return UpdateReport(
         added=build.indexed,
-        skipped=build.skipped,
-        repaired=build.repaired,
+        skipped=build.skipped + duplicates.skipped,
+        repaired=build.repaired + duplicates.repaired,
         documents=build.indexed,
         seconds=build.seconds,
-        problems=build.problems,
+        problems=tuple(duplicates.problems) + build.problems,
     )
 
 

@@ -301,3 +301,14 @@ def test_cli_second_writer_waits_then_fails_naming_the_holder(tmp_path: Path) ->
     assert "waited 0.5 s" in errors[0] and "--lock-timeout" in errors[0]
     assert "Traceback" not in result.stderr
     assert 0.5 <= waited < 30
+
+
+def test_first_update_counts_duplicates_as_an_update_would(tmp_path: Path) -> None:
+    problems: list[CorpusProblem] = []
+    report = update_index(
+        [Article(id="c", text="first draft"), Article(id="c", text="corrected copy")],
+        tmp_path / "new",
+        on_problem=problems.append,
+    )
+    assert (report.added, report.skipped, report.documents) == (1, 1, 1)
+    assert [str(p) for p in report.problems] == [str(p) for p in problems]
