@@ -30,7 +30,13 @@ from typing import Any
 import pytest
 
 import searchlib
-from benchmarks.corpora import SEED_ARTICLE, corpus_available, corpus_specs, query_set
+from benchmarks.corpora import (
+    QUERIES,
+    SEED_ARTICLE,
+    corpus_available,
+    corpus_specs,
+    query_set,
+)
 from benchmarks.index_store import IndexStore
 from benchmarks.peers import PEER_NAMES, missing_requirements
 from benchmarks.report import REPORT
@@ -38,30 +44,6 @@ from benchmarks.shared_data import REPO
 
 BUNDLED_CORPUS = REPO / "corpus"
 
-# A fixed query set: entities and topics of the bundled corpus's news, in the
-# spellings users type.  Each must match something (asserted by the benchmarks).
-QUERIES = (
-    "Lachin corridor",
-    "Artsakh",
-    "Kiev",
-    "Trump travel ban",
-    "Brexit negotiations",
-    "North Korea missile test",
-    "Syria ceasefire Aleppo",
-    "refugees Mediterranean",
-    "climate change",
-    "oil prices OPEC",
-    "Russia sanctions",
-    '"European Union"',
-    "China South China Sea",
-    "Turkey referendum Erdogan",
-    "Mosul offensive",
-    "election fraud",
-    "Yemen humanitarian crisis",
-    "Iran nuclear deal",
-    "Red Cross",
-    "Germany Merkel migrants",
-)
 
 _OPTIONS = {
     "--full": ("SEARCHLIB_BENCH_FULL", "", "the full measurement (see conftest.py)"),
