@@ -7,9 +7,11 @@ Errors a user can fix are printed as one line on stderr with exit status 2.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -75,6 +77,17 @@ def _progress(count: int) -> None:
         click.echo(f"\rindexing: {count:,} articles", err=True, nl=False)
 
 
+@contextlib.contextmanager
+def _reporting_progress() -> Iterator[_ProblemPrinter]:
+    """Warnings for bad records while a corpus is read, and the end of the
+    progress line once it is done."""
+    problems = _ProblemPrinter()
+    yield problems
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    problems.finish()
+
+
 def _build(
     corpus_path: Path,
     index_path: Path,
@@ -83,19 +96,16 @@ def _build(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildReport:
     click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
-    problems = _ProblemPrinter()
-    report = write_index(
-        corpus_path,
-        index_path,
-        settings=settings,
-        on_problem=problems,
-        on_progress=_progress,
-        memory_mb=memory_mb,
-        lock_timeout=lock_timeout,
-    )
-    if sys.stderr.isatty():
-        click.echo("", err=True)
-    problems.finish()
+    with _reporting_progress() as problems:
+        report = write_index(
+            corpus_path,
+            index_path,
+            settings=settings,
+            on_problem=problems,
+            on_progress=_progress,
+            memory_mb=memory_mb,
+            lock_timeout=lock_timeout,
+        )
     click.echo(
         f"indexed {report.indexed:,} articles, skipped {report.skipped:,}"
         + (f", repaired {report.repaired:,}" if report.repaired else "")
@@ -300,20 +310,17 @@ def _update(
     delete_missing: bool,
 ) -> UpdateReport:
     click.echo(f"updating index {index_path} from {corpus_path} ...", err=True)
-    problems = _ProblemPrinter()
-    report = update_index(
-        corpus_path,
-        index_path,
-        delete_missing=delete_missing,
-        settings=settings,
-        on_problem=problems,
-        on_progress=_progress,
-        memory_mb=memory_mb,
-        lock_timeout=lock_timeout,
-    )
-    if sys.stderr.isatty():
-        click.echo("", err=True)
-    problems.finish()
+    with _reporting_progress() as problems:
+        report = update_index(
+            corpus_path,
+            index_path,
+            delete_missing=delete_missing,
+            settings=settings,
+            on_problem=problems,
+            on_progress=_progress,
+            memory_mb=memory_mb,
+            lock_timeout=lock_timeout,
+        )
     click.echo(
         f"added {report.added:,}, updated {report.updated:,}, deleted {report.deleted:,}, "
         f"unchanged {report.unchanged:,}, skipped {report.skipped:,}"
