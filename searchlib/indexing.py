@@ -28,11 +28,13 @@ from typing import Any
 
 from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
 from searchlib.analysis.tokenizer import NewsTokenizer
+from searchlib.batch_writing import BatchWriter, default_workers
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
-from searchlib.impact import ImpactWriter
+from searchlib.impact_writing import write_impact
 from searchlib.models import Article, CorpusProblem
-from searchlib.schema import analyse_article, article_fields, build_schema
+from searchlib.schema import build_schema
+from searchlib.segment_writing import commit_segments
 from searchlib.storage import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -40,9 +42,9 @@ from searchlib.storage import (
     clean_up,
     fsync_tree,
     new_generation,
-    open_writer,
     read_manifest,
     remove_stale_generations,
+    remove_temporary_files,
     write_manifest,
     write_stem_table,
     writer_lock,
@@ -52,6 +54,9 @@ ProgressHandler = Callable[[int], None]
 SYNONYM_CACHE_DIR = "synonym-cache"
 PROGRESS_EVERY = 500
 DEFAULT_MEMORY_MB = 128
+"""whoosh's pool in an incremental update."""
+BUILD_MEMORY_MB = 400
+"""What a build may hold in memory, its worker processes included."""
 DEFAULT_LOCK_TIMEOUT = 30.0
 
 
@@ -73,13 +78,17 @@ def write_index(
     settings: AnalysisSettings | None = None,
     on_problem: ProblemHandler | None = None,
     on_progress: ProgressHandler | None = None,
-    memory_mb: int = DEFAULT_MEMORY_MB,
+    memory_mb: int = BUILD_MEMORY_MB,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build (or rebuild) the index at ``index_dir`` from ``source``.
 
     The previous index, if any, answers queries until the new one is
-    complete, then is replaced in one step.
+    complete, then is replaced in one step.  The build holds about
+    ``memory_mb`` of memory at most, whatever the corpus size, and writes
+    with ``workers`` processes (by default one per core, at most two) when
+    the corpus is larger than one batch.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -96,7 +105,14 @@ def write_index(
         generation_dir = index_dir / generation
         generation_dir.mkdir()
         try:
-            indexed = _write_generation(articles, generation_dir, analyzer, on_progress, memory_mb)
+            indexed = _write_generation(
+                articles,
+                generation_dir,
+                analyzer,
+                on_progress,
+                memory_mb,
+                default_workers() if workers is None else workers,
+            )
             if indexed == 0:
                 where = source if isinstance(source, (str, Path)) else "the input"
                 raise CorpusError(
@@ -124,27 +140,35 @@ def _write_generation(
     analyzer: Analyzer,
     on_progress: ProgressHandler | None,
     memory_mb: int,
+    workers: int,
 ) -> int:
     storage = DurableFileStorage(str(generation_dir))
     engine = storage.create_index(build_schema())
-    writer = open_writer(generation_dir.parent, engine, memory_mb)
-    impact = ImpactWriter()
+    batches = BatchWriter(generation_dir, analyzer, memory_mb=memory_mb, workers=workers)
+    document_ids: list[str] = []
     indexed = 0
     try:
         for article in articles:
-            analysed = analyse_article(article, analyzer)
-            writer.add_document(**article_fields(article, analysed))
-            impact.add(article.id, {"content": analysed.content, "title": analysed.title})
+            batches.add(article)
+            document_ids.append(article.id)
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
                 on_progress(indexed)
+        written = batches.finish()
     except BaseException:
-        writer.cancel()
+        batches.cancel()
         raise
-    writer.commit()
-    _check_document_numbers(engine, impact.document_ids)
-    impact.write(generation_dir, engine.latest_generation())
-    write_stem_table(generation_dir, analyzer.stem_filter.cache)
+    commit_segments(storage, engine.schema, [batch.segment for batch in written])
+    engine = storage.open_index()
+    _check_document_numbers(engine, document_ids)
+    write_impact(
+        generation_dir,
+        [batch.number for batch in written],
+        document_ids,
+        engine.latest_generation(),
+    )
+    write_stem_table(generation_dir, batches.stems)
+    remove_temporary_files(generation_dir)
     fsync_tree(generation_dir)  # before the manifest names this generation
     if on_progress is not None:
         on_progress(indexed)
