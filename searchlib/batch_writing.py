@@ -8,14 +8,17 @@ path's postings (``impact_writing``).  Memory so depends on the batch size,
 which the budget sets, not on the corpus size.
 
 A corpus that fits in one batch is written in this process.  A larger one
-is written by worker processes (two by default, one per core), each taking
-the next batch while the others work; whoosh's own multiprocessing writer is
-not used (it is unreliable).  Batches are numbered as they are formed, and
-their segments are listed in that order, so document numbers are those of
-the articles as given.  Workers are started fresh (``spawn``: no copy of the
-parent's memory, no re-import of the caller's script), analyse with the same
-settings, and die with their parent, so a killed build leaves no writer
-behind.
+is shared between this process and a worker process (with two writers, the
+default on two cores or more): a batch goes to the worker when it is free,
+else this process writes it.  Each batch is one segment and whoosh pays per
+term and segment, so batches are as large as the budget allows, about two
+per writer when the corpus's size is known in advance.  whoosh's own
+multiprocessing writer is not used (it is unreliable).  Batches are
+numbered as they are formed, and their segments are listed in that order,
+so document numbers are those of the articles as given.  A worker is a
+fresh interpreter (no copy of the parent's memory, no re-import of the
+caller's script), analyses with the same settings, and dies with its
+parent, so a killed build leaves no writer behind.
 """
 
 from __future__ import annotations
@@ -40,11 +43,14 @@ from searchlib.schema import analyse_article, article_fields
 from searchlib.segment_writing import SegmentBuilder
 from searchlib.storage import DurableFileStorage
 
-PROCESS_MB = 70
-"""What one process holds before any batch: Python, whoosh, numpy, the analyzer."""
-MEMORY_PER_TEXT_BYTE = 12
-"""Memory a batch takes per byte of its articles' text while it is written
-(the articles, their terms and postings; measured on news text)."""
+WORKER_MB = 130
+"""What a worker process holds before any batch: Python, whoosh, numpy and
+the stemmer (nltk alone takes about 80 MB)."""
+PARENT_MB = 40
+"""What a build adds to its own process besides its batches."""
+MEMORY_PER_TEXT_BYTE = 14
+"""Memory a batch takes per character of its articles' text while it is
+written (the articles, their terms and postings; measured on news text)."""
 MIN_BATCH_BYTES = 1 << 20
 SMALL_BATCH_BYTES = 2 << 20
 """The first batches' size; later ones grow to a quarter of the text so far."""
@@ -54,8 +60,7 @@ MAX_BATCH_DOCUMENTS = 50_000
 def batch_bytes(memory_mb: int, workers: int) -> int:
     """The text a batch may hold so that a build (this process and its
     workers) stays within ``memory_mb``."""
-    processes = 1 + workers if workers > 1 else 1
-    spare = (memory_mb - PROCESS_MB * processes) * (1 << 20) // max(workers, 1)
+    spare = (memory_mb - PARENT_MB - WORKER_MB * (workers - 1)) * (1 << 20) // max(workers, 1)
     return max(MIN_BATCH_BYTES, spare // MEMORY_PER_TEXT_BYTE)
 
 
@@ -191,21 +196,37 @@ def _picklable(error: Exception) -> Exception:
 
 
 class BatchWriter:
-    """Articles added in order -> written batches, in order."""
+    """Articles added in order -> written batches, in order.
+
+    With ``workers`` above one, ``workers - 1`` worker processes write
+    batches and this process writes one itself whenever they are all busy,
+    then hands the next to the first that is free.
+    """
 
     def __init__(
-        self, generation_dir: Path, analyzer: Analyzer, *, memory_mb: int, workers: int
+        self,
+        generation_dir: Path,
+        analyzer: Analyzer,
+        *,
+        memory_mb: int,
+        workers: int,
+        expected_bytes: int | None = None,
     ) -> None:
         self._generation_dir = generation_dir
         self._analyzer = analyzer
         self._workers = max(1, workers)
         self._largest = batch_bytes(memory_mb, self._workers)
-        # One process writes batch after batch: no need to start small.
-        self._smallest = self._largest if workers == 1 else min(self._largest, SMALL_BATCH_BYTES)
+        if self._workers == 1:  # batch after batch: the fewer the better
+            self._smallest = self._largest
+        elif expected_bytes is not None:  # about two batches a process
+            share = -(-expected_bytes // (2 * self._workers))
+            self._smallest = self._largest = min(self._largest, max(MIN_BATCH_BYTES, share))
+        else:
+            self._smallest = min(self._largest, SMALL_BATCH_BYTES)
         self._limit = self._smallest
         self._pending: list[Article] = []
         self._pending_bytes = 0
-        self._base_bytes = 0
+        self._seen_bytes = 0
         self._base = 0
         self._batches = 0
         self._local: _BatchContext | None = None
@@ -214,9 +235,9 @@ class BatchWriter:
 
     def add(self, article: Article) -> None:
         self._pending.append(article)
-        size = len(article.title) + len(article.subtitle) + len(article.text)
+        size = text_size(article)
         self._pending_bytes += size
-        self._base_bytes += size
+        self._seen_bytes += size
         if self._pending_bytes >= self._limit or len(self._pending) >= MAX_BATCH_DOCUMENTS:
             self._dispatch(last=False)
 
@@ -248,33 +269,39 @@ class BatchWriter:
         self._pending, self._pending_bytes = [], 0
         self._base += len(articles)
         self._batches += 1
-        # Small batches first, so that both workers soon have work and finish
-        # together; larger ones later, up to what the budget allows.
-        self._limit = min(self._largest, max(self._smallest, self._base_bytes // 4))
+        # Of a corpus of unknown size, small batches first, so that the
+        # processes soon all have work; larger ones later, up to the budget.
+        self._limit = min(self._largest, max(self._smallest, self._seen_bytes // 4))
         if not self._pool and self._workers > 1 and not (last and number == 0):
             settings = self._analyzer.settings
-            self._pool = [_Worker(self._generation_dir, settings) for _ in range(self._workers)]
-        if not self._pool:
-            if self._local is None:
-                self._local = _BatchContext(self._generation_dir, self._analyzer)
-            self.results.append(self._local.write(number, base, articles))
+            self._pool = [_Worker(self._generation_dir, settings) for _ in range(self._workers - 1)]
+        self._collect(wait=False)
+        idle = next((worker for worker in self._pool if not worker.busy), None)
+        if idle is not None:
+            idle.submit(number, base, articles)
             return
-        self._idle_worker().submit(number, base, articles)
+        if self._local is None:
+            self._local = _BatchContext(self._generation_dir, self._analyzer)
+        self.results.append(self._local.write(number, base, articles))
 
-    def _idle_worker(self) -> _Worker:
-        """A worker with nothing to do, waiting for one to finish if need be."""
-        for worker in self._pool:
-            if not worker.busy:
-                return worker
-        ready, _, _ = select.select(self._pool, [], [])
-        finished: _Worker = ready[0]
-        self.results.append(finished.result())
-        return finished
+    def _collect(self, *, wait: bool) -> None:
+        """Take the results of the workers that finished (waiting for one)."""
+        busy = [worker for worker in self._pool if worker.busy]
+        if not busy:
+            return
+        ready, _, _ = select.select(busy, [], [], None if wait else 0)
+        for worker in ready:
+            self.results.append(worker.result())
 
     def _stop_workers(self) -> None:
         for worker in self._pool:
             worker.stop()
         self._pool = []
+
+
+def text_size(article: Article) -> int:
+    """The characters of an article's text fields: what a batch is measured in."""
+    return len(article.title) + len(article.subtitle) + len(article.text)
 
 
 _WORKER_MAIN = "import sys; import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"

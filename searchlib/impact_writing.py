@@ -24,7 +24,7 @@ import numpy as np
 from numpy.lib.format import open_memmap
 
 from searchlib.impact import IMPACT_DIR, SCORED_FIELDS
-from searchlib.segment_writing import FieldPostings
+from searchlib.segment_writing import FieldPostings, in_byte_order
 
 RUNS_DIR = "impact-runs"
 
@@ -34,8 +34,9 @@ def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPosti
     folder.mkdir(exist_ok=True)
     for field in SCORED_FIELDS:
         postings = fields[field]
-        terms = sorted(postings.terms)
-        entries = [postings.terms[term] for term in terms]
+        ordered = in_byte_order(postings.terms)
+        terms = [text for text, _ in ordered]
+        entries = [postings.terms[term] for _, term in ordered]
         counts = np.fromiter((len(entry[0]) for entry in entries), np.int64, len(entries))
         total = int(counts.sum())
         numbers = np.fromiter(

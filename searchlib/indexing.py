@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 
 from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
 from searchlib.analysis.tokenizer import NewsTokenizer
-from searchlib.batch_writing import BatchWriter, default_workers
+from searchlib.batch_writing import BatchWriter, default_workers, text_size
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact_writing import write_impact
@@ -112,6 +112,7 @@ def write_index(
                 on_progress,
                 memory_mb,
                 default_workers() if workers is None else workers,
+                _expected_bytes(source),
             )
             if indexed == 0:
                 where = source if isinstance(source, (str, Path)) else "the input"
@@ -141,10 +142,17 @@ def _write_generation(
     on_progress: ProgressHandler | None,
     memory_mb: int,
     workers: int,
+    expected_bytes: int | None,
 ) -> int:
     storage = DurableFileStorage(str(generation_dir))
     engine = storage.create_index(build_schema())
-    batches = BatchWriter(generation_dir, analyzer, memory_mb=memory_mb, workers=workers)
+    batches = BatchWriter(
+        generation_dir,
+        analyzer,
+        memory_mb=memory_mb,
+        workers=workers,
+        expected_bytes=expected_bytes,
+    )
     document_ids: list[str] = []
     indexed = 0
     try:
@@ -173,6 +181,17 @@ def _write_generation(
     if on_progress is not None:
         on_progress(indexed)
     return indexed
+
+
+def _expected_bytes(source: object) -> int | None:
+    """The size of the articles' text, when they are all at hand (a list)."""
+    if not isinstance(source, Sequence) or isinstance(source, str):
+        return None
+    return sum(text_size(a) for a in source if isinstance(a, Article) and _has_text(a))
+
+
+def _has_text(article: Article) -> bool:
+    return all(isinstance(text, str) for text in (article.title, article.subtitle, article.text))
 
 
 def _check_document_numbers(engine: Any, document_ids: list[str]) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,9 @@ PostingItems = Iterator[tuple[bytes, int, float, bytes]]
 class FieldPostings:
     """One field's postings of a batch, grouped by term."""
 
-    terms: dict[bytes, tuple[array[int], list[float], list[bytes]]]
+    terms: dict[Any, tuple[array[int], array[float], list[bytes]]]
+    """Term (text for text fields, else bytes) -> document numbers, weights,
+    encoded values."""
     lengths: array[int]
     """Each document's field length (the number of its terms)."""
 
@@ -65,6 +67,7 @@ class SegmentBuilder:
             name: FieldPostings({}, array("i")) for name, field in schema.items() if field.indexed
         }
         self._fast_text = {name for name, field in schema.items() if _is_space_text(field)}
+        self._items_cache: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self.count = 0
 
     def add(self, fields: dict[str, Any]) -> None:
@@ -81,21 +84,10 @@ class SegmentBuilder:
             length = 0
             if field.indexed:
                 postings = self._fields[name]
-                items = (
-                    self._text_items(field, value)
-                    if name in self._fast_text and isinstance(value, str)
-                    else field.index(value)
-                )
-                for text, frequency, weight, encoded in items:
-                    entry = postings.terms.get(text)
-                    if entry is None:
-                        postings.terms[text] = (array("i", [number]), [weight], [encoded])
-                    else:
-                        entry[0].append(number)
-                        entry[1].append(weight)
-                        entry[2].append(encoded)
-                    if field.scorable:
-                        length += frequency
+                if name in self._fast_text and isinstance(value, str):
+                    length = self._add_text(postings, field, value, number)
+                else:
+                    length = self._add_items(postings, field, name, value, number)
                 postings.lengths.append(length)
             stored = fields.get(f"_stored_{name}", value)
             per_document.add_field(name, field, stored if field.stored else None, length)
@@ -110,9 +102,9 @@ class SegmentBuilder:
         self.count += 1
 
     @staticmethod
-    def _text_items(field: Any, value: str) -> list[tuple[bytes, int, float, bytes]]:
+    def _add_text(postings: FieldPostings, field: Any, value: str, number: int) -> int:
         """What ``field.index(value)`` gives for a positions field with a
-        regex tokenizer, without its per-token objects."""
+        regex tokenizer, without its per-token objects; the field's length."""
         positions: dict[str, list[int]] = {}
         for position, word in enumerate(field.analyzer.expression.findall(value)):
             found = positions.get(word)
@@ -120,12 +112,55 @@ class SegmentBuilder:
                 positions[word] = [position]
             else:
                 found.append(position)
-        encode = _encode_positions if type(field.format) is Positions else field.format.encode
+        exact = type(field.format) is Positions
+        encode = _encode_positions if exact else field.format.encode
+        single = _SINGLE_POSITIONS if exact else ()
         boost = field.format.field_boost
-        return [
-            (word.encode("utf-8"), len(where), float(len(where)) * boost, encode(where))
-            for word, where in positions.items()
-        ]
+        terms = postings.terms
+        length = 0
+        for word, where in positions.items():
+            frequency = len(where)
+            if frequency == 1 and where[0] < len(single):
+                encoded = single[where[0]]  # most postings: one position, shared bytes
+            else:
+                encoded = encode(where)
+            entry = terms.get(word)
+            if entry is None:
+                terms[word] = (array("i", [number]), array("f", [frequency * boost]), [encoded])
+            else:
+                entry[0].append(number)
+                entry[1].append(frequency * boost)
+                entry[2].append(encoded)
+            length += frequency
+        return length if field.scorable else 0
+
+    def _add_items(
+        self, postings: FieldPostings, field: Any, name: str, value: Any, number: int
+    ) -> int:
+        """Add what whoosh's ``field.index`` gives (cached for values that
+        repeat, such as dates); the field's length."""
+        items = None if field.unique else self._items_cache.get((name, value))
+        if items is None:
+            items = [
+                (text, frequency, weight, encoded)
+                for text, frequency, weight, encoded in field.index(value)
+            ]
+            if not field.unique:
+                if len(self._items_cache) >= _ITEMS_CACHE_LIMIT:
+                    self._items_cache.clear()
+                self._items_cache[name, value] = items
+        terms = postings.terms
+        length = 0
+        for text, frequency, weight, encoded in items:
+            entry = terms.get(text)
+            if entry is None:
+                terms[text] = (array("i", [number]), array("f", [weight]), [encoded])
+            else:
+                entry[0].append(number)
+                entry[1].append(weight)
+                entry[2].append(encoded)
+            length += frequency
+        return length if field.scorable else 0
 
     def finish(self) -> dict[str, FieldPostings]:
         """Write the segment's files; gives back every field's postings."""
@@ -139,8 +174,8 @@ class SegmentBuilder:
                 scorable = self._schema[name].scorable
                 decoded = [_stored_length(n) for n in postings.lengths] if scorable else None
                 writer.start_field(name, self._schema[name])
-                for text in sorted(postings.terms):
-                    numbers, weights, encoded = postings.terms[text]
+                for text, term in in_byte_order(postings.terms):
+                    numbers, weights, encoded = postings.terms[term]
                     lengths = [decoded[n] for n in numbers] if decoded else [0] * len(numbers)
                     writer.start_term(text)
                     _add_postings(writer, numbers, weights, encoded, lengths)
@@ -152,14 +187,27 @@ class SegmentBuilder:
         return self._fields
 
 
+def in_byte_order(terms: Iterable[Any]) -> list[tuple[bytes, Any]]:
+    """(UTF-8 bytes, term) for terms kept as text or bytes, in whoosh's order."""
+    return sorted((term.encode("utf-8") if isinstance(term, str) else term, term) for term in terms)
+
+
 def _encode_positions(positions: list[int]) -> bytes:
     """``Positions.encode``: the count, then the pickled gaps between positions."""
     gaps = [after - before for before, after in zip([0, *positions], positions, strict=False)]
     return bytes(_pack_uint(len(gaps))) + pickle.dumps(gaps, 2)
 
 
+_SINGLE_POSITIONS = [_encode_positions([position]) for position in range(4096)]
+_ITEMS_CACHE_LIMIT = 4096
+
+
 def _add_postings(
-    writer: Any, numbers: array[int], weights: list[float], encoded: list[bytes], lengths: list[int]
+    writer: Any,
+    numbers: array[int],
+    weights: array[float],
+    encoded: list[bytes],
+    lengths: list[int],
 ) -> None:
     """Add one term's postings to whoosh's field writer.
 

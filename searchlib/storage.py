@@ -178,6 +178,10 @@ class _SyncOnClose:
 
     def __init__(self, file: Any) -> None:
         self._file = file
+        # whoosh calls these once a posting or more: bound here, not looked up.
+        self.write = file.write
+        self.tell = file.tell
+        self.seek = file.seek
 
     def close(self) -> None:
         if not self._file.closed:
