@@ -64,6 +64,17 @@ def batch_bytes(memory_mb: int, workers: int) -> int:
     return max(MIN_BATCH_BYTES, spare // MEMORY_PER_TEXT_BYTE)
 
 
+def affordable_writers(memory_mb: int, wanted: int) -> int:
+    """As many writers as the budget leaves room for, up to ``wanted``."""
+    writers = max(1, wanted)
+    while writers > 1:
+        spare = (memory_mb - PARENT_MB - WORKER_MB * (writers - 1)) * (1 << 20)
+        if spare >= writers * MIN_BATCH_BYTES * MEMORY_PER_TEXT_BYTE:
+            break
+        writers -= 1
+    return writers
+
+
 def default_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
@@ -214,7 +225,7 @@ class BatchWriter:
     ) -> None:
         self._generation_dir = generation_dir
         self._analyzer = analyzer
-        self._workers = max(1, workers)
+        self._workers = affordable_writers(memory_mb, workers)
         self._largest = batch_bytes(memory_mb, self._workers)
         if self._workers == 1:  # batch after batch: the fewer the better
             self._smallest = self._largest

@@ -20,7 +20,13 @@ import click
 from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
 from searchlib.cli_options import F, corpus_option, index_option, reports_errors
 from searchlib.errors import IndexNotFoundError
-from searchlib.indexing import DEFAULT_LOCK_TIMEOUT, BuildReport, write_index
+from searchlib.indexing import (
+    BUILD_MEMORY_MB,
+    DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_MEMORY_MB,
+    BuildReport,
+    write_index,
+)
 from searchlib.models import CorpusProblem
 from searchlib.ranking import RankingSettings
 from searchlib.render import format_size, render_hits, render_json_lines
@@ -92,7 +98,7 @@ def _build(
     corpus_path: Path,
     index_path: Path,
     settings: AnalysisSettings | None,
-    memory_mb: int = 128,
+    memory_mb: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildReport:
     click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
@@ -103,7 +109,7 @@ def _build(
             settings=settings,
             on_problem=problems,
             on_progress=_progress,
-            memory_mb=memory_mb,
+            memory_mb=BUILD_MEMORY_MB if memory_mb is None else memory_mb,
             lock_timeout=lock_timeout,
         )
     click.echo(
@@ -253,9 +259,11 @@ main_group.add_command(search_command)
 @click.option(
     "--memory-mb",
     type=click.IntRange(min=16),
-    default=128,
-    show_default=True,
-    help="Memory for the writer's buffers.",
+    default=None,
+    help=(
+        f"Memory a build may take, its worker process included (default {BUILD_MEMORY_MB}), "
+        f"or an update's writer buffers (default {DEFAULT_MEMORY_MB})."
+    ),
 )
 @click.option(
     "--update",
@@ -281,7 +289,7 @@ def index_command(
     index_path: Path,
     stemmer: str | None,
     stopwords: str | None,
-    memory_mb: int,
+    memory_mb: int | None,
     update: bool,
     delete_missing: bool,
     lock_timeout: float,
@@ -305,7 +313,7 @@ def _update(
     corpus_path: Path,
     index_path: Path,
     settings: AnalysisSettings | None,
-    memory_mb: int,
+    memory_mb: int | None,
     lock_timeout: float,
     delete_missing: bool,
 ) -> UpdateReport:
@@ -318,7 +326,7 @@ def _update(
             settings=settings,
             on_problem=problems,
             on_progress=_progress,
-            memory_mb=memory_mb,
+            memory_mb=DEFAULT_MEMORY_MB if memory_mb is None else memory_mb,
             lock_timeout=lock_timeout,
         )
     click.echo(

@@ -17,7 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
 from searchlib import Article, batch_writing
-from searchlib.analysis import Analyzer
+from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.indexing import write_index
 from searchlib.schema import analyse_article, article_fields, build_schema
 from searchlib.segment_writing import _encode_positions
@@ -160,6 +160,31 @@ def test_workers_report_duplicates_and_keep_the_first(tmp_path: Path, small_batc
     assert report.indexed == 200 and report.skipped == 1 and len(problems) == 1
     contents = whoosh_contents(generation(tmp_path / "index"))
     assert [fields["id"] for fields in contents["stored"]] == [a.id for a in articles]
+
+
+def test_a_budget_without_room_for_a_worker_writes_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_batches: None
+) -> None:
+    def no_workers(*args: object) -> None:
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(batch_writing, "_Worker", no_workers)
+    write_index(varied_corpus(100), tmp_path / "index", workers=2, memory_mb=100)
+    assert segment_count(generation(tmp_path / "index")) > 5
+
+
+def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path: Path) -> None:
+    FileStorage(str(tmp_path)).create().create_index(build_schema())
+    worker = batch_writing._Worker(tmp_path, AnalysisSettings())
+    try:
+        worker.submit(0, 0, [Article(id="bad", title=123)])  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            worker.result()
+        worker.submit(1, 0, varied_corpus(3))  # and it goes on working
+        assert worker.result().count == 3
+    finally:
+        worker.stop()
+    assert worker.process.returncode == 0
 
 
 @pytest.mark.parametrize(
