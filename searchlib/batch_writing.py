@@ -26,10 +26,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ MEMORY_PER_TEXT_BYTE = 14
 """Memory a batch takes per character of its articles' text while it is
 written (the articles, their terms and postings; measured on news text)."""
 MIN_BATCH_BYTES = 1 << 20
+SHARES_LEFT = 2
+"""A batch of a corpus of known size is 1 / (SHARES_LEFT x writers) of what is left."""
 SMALL_BATCH_BYTES = 2 << 20
 """The first batches' size; later ones grow to a quarter of the text so far."""
 MAX_BATCH_DOCUMENTS = 50_000
@@ -87,6 +90,10 @@ class BatchResult:
     segment: Any  # whoosh's Segment
     count: int
     stems: list[tuple[str, str]] = field(repr=False)
+
+
+_Job = tuple[int, int, list[Article]]
+"""A batch to write: its number, its first document's number, its articles."""
 
 
 class _BatchContext:
@@ -139,14 +146,12 @@ class _Worker:
         self._jobs = os.fdopen(jobs_write, "wb")
         self._results = os.fdopen(results_read, "rb")
         self.busy = False
+        self.failure: BaseException | None = None
         self._send((generation_dir, settings, os.getpid()))
 
     def _send(self, message: object) -> None:
         pickle.dump(message, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
         self._jobs.flush()
-
-    def fileno(self) -> int:
-        return self._results.fileno()
 
     def submit(self, number: int, base: int, articles: list[Article]) -> None:
         self._send((number, base, articles))
@@ -162,6 +167,16 @@ class _Worker:
         if outcome == "error":
             raise value
         return value  # type: ignore[no-any-return]
+
+    def feed(self, jobs: queue.Queue[_Job | None], results: list[BatchResult]) -> None:
+        """Write the jobs of ``jobs`` until a None, in a thread of the parent:
+        the worker never waits for this process to hand it the next batch."""
+        try:
+            while (job := jobs.get()) is not None:
+                self.submit(*job)
+                results.append(self.result())
+        except BaseException as error:  # raised again by the build's thread
+            self.failure = error
 
     def stop(self) -> None:
         """End the worker: at once if it is still working."""
@@ -227,21 +242,19 @@ class BatchWriter:
         self._analyzer = analyzer
         self._workers = affordable_writers(memory_mb, workers)
         self._largest = batch_bytes(memory_mb, self._workers)
-        if self._workers == 1:  # batch after batch: the fewer the better
-            self._smallest = self._largest
-        elif expected_bytes is not None:  # about two batches a process
-            share = -(-expected_bytes // (2 * self._workers))
-            self._smallest = self._largest = min(self._largest, max(MIN_BATCH_BYTES, share))
-        else:
-            self._smallest = min(self._largest, SMALL_BATCH_BYTES)
-        self._limit = self._smallest
+        self._expected = expected_bytes if self._workers > 1 else None
+        # Batch after batch in one process: the fewer the better.
+        self._smallest = self._largest if self._workers == 1 else SMALL_BATCH_BYTES
+        self._seen_bytes = 0
+        self._limit = self._next_limit()
         self._pending: list[Article] = []
         self._pending_bytes = 0
-        self._seen_bytes = 0
         self._base = 0
         self._batches = 0
         self._local: _BatchContext | None = None
         self._pool: list[_Worker] = []
+        self._feeders: list[threading.Thread] = []
+        self._queue: queue.Queue[_Job | None] = queue.Queue(maxsize=max(1, self._workers - 1))
         self.results: list[BatchResult] = []
 
     def add(self, article: Article) -> None:
@@ -256,9 +269,16 @@ class BatchWriter:
         """Write what is left and wait for every batch; the results in order."""
         if self._pending:
             self._dispatch(last=True)
-        for worker in self._pool:
-            if worker.busy:
-                self.results.append(worker.result())
+        for _ in self._feeders:
+            while True:  # a feeder whose worker failed takes nothing more
+                try:
+                    self._queue.put(None, timeout=0.1)
+                    break
+                except queue.Full:
+                    self._raise_failures()
+        for feeder in self._feeders:
+            feeder.join()
+        self._raise_failures()
         self._stop_workers()
         self.results.sort(key=lambda result: result.number)
         return self.results
@@ -280,34 +300,61 @@ class BatchWriter:
         self._pending, self._pending_bytes = [], 0
         self._base += len(articles)
         self._batches += 1
-        # Of a corpus of unknown size, small batches first, so that the
-        # processes soon all have work; larger ones later, up to the budget.
-        self._limit = min(self._largest, max(self._smallest, self._seen_bytes // 4))
+        self._limit = self._next_limit()
         if not self._pool and self._workers > 1 and not (last and number == 0):
-            settings = self._analyzer.settings
-            self._pool = [_Worker(self._generation_dir, settings) for _ in range(self._workers - 1)]
-        self._collect(wait=False)
-        idle = next((worker for worker in self._pool if not worker.busy), None)
-        if idle is not None:
-            idle.submit(number, base, articles)
-            return
+            self._start_workers()
+        self._raise_failures()
+        if self._pool:
+            try:  # a worker is free, or will be next: it takes the batch
+                self._queue.put_nowait((number, base, articles))
+                return
+            except queue.Full:
+                pass
         if self._local is None:
             self._local = _BatchContext(self._generation_dir, self._analyzer)
         self.results.append(self._local.write(number, base, articles))
 
-    def _collect(self, *, wait: bool) -> None:
-        """Take the results of the workers that finished (waiting for one)."""
-        busy = [worker for worker in self._pool if worker.busy]
-        if not busy:
-            return
-        ready, _, _ = select.select(busy, [], [], None if wait else 0)
-        for worker in ready:
-            self.results.append(worker.result())
+    def _next_limit(self) -> int:
+        """The next batch's size.
+
+        Of a corpus of known size, a share of what is left, so that batches
+        shrink towards the end and the processes finish together; of one of
+        unknown size, small batches first, so that the processes soon all
+        have work, then larger ones.  Within the budget either way.
+        """
+        if self._expected is not None:
+            left = self._expected - self._seen_bytes
+            wanted = max(MIN_BATCH_BYTES, left // (SHARES_LEFT * self._workers))
+        else:
+            wanted = max(self._smallest, self._seen_bytes // 4)
+        return min(self._largest, wanted)
+
+    def _start_workers(self) -> None:
+        settings = self._analyzer.settings
+        self._pool = [_Worker(self._generation_dir, settings) for _ in range(self._workers - 1)]
+        self._feeders = [
+            threading.Thread(target=worker.feed, args=(self._queue, self.results), daemon=True)
+            for worker in self._pool
+        ]
+        for feeder in self._feeders:
+            feeder.start()
+
+    def _raise_failures(self) -> None:
+        for worker in self._pool:
+            if worker.failure is not None:
+                raise worker.failure
 
     def _stop_workers(self) -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:  # batches no worker took
+                self._queue.get_nowait()
         for worker in self._pool:
             worker.stop()
-        self._pool = []
+        for _ in self._feeders:
+            self._queue.put(None)  # room for one a feeder: the queue was emptied
+        for feeder in self._feeders:
+            feeder.join()
+        self._pool, self._feeders = [], []
 
 
 def text_size(article: Article) -> int:
