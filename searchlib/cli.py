@@ -20,13 +20,11 @@ import click
 from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
 from searchlib.cli_options import F, corpus_option, index_option, reports_errors
 from searchlib.errors import IndexNotFoundError
-from searchlib.indexing import DEFAULT_LOCK_TIMEOUT, BuildReport, write_index
-from searchlib.models import CorpusProblem
+from searchlib.manifest import DEFAULT_LOCK_TIMEOUT, index_exists
+from searchlib.models import BuildReport, CorpusProblem, UpdateReport
 from searchlib.ranking import RankingSettings
 from searchlib.render import format_size, render_hits, render_json_lines
 from searchlib.search import open_index
-from searchlib.storage import index_exists
-from searchlib.updating import UpdateReport, update_index
 
 PROBLEMS_SHOWN = 20
 
@@ -95,6 +93,8 @@ def _build(
     memory_mb: int = 128,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildReport:
+    from searchlib.indexing import write_index  # whoosh: only when building
+
     click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
     with _reporting_progress() as problems:
         report = write_index(
@@ -181,6 +181,7 @@ def search_command(
         synonym_files=[str(p) for p in synonym_files],
         use_synonyms=not no_synonyms,
         ranking=RankingSettings(k1=k1, b=b),
+        lazy=True,  # one query: whoosh's files only if it needs them
     ) as index:
         results = index.search(" ".join(query), limit=limit)
     if as_json:
@@ -309,6 +310,8 @@ def _update(
     lock_timeout: float,
     delete_missing: bool,
 ) -> UpdateReport:
+    from searchlib.updating import update_index
+
     click.echo(f"updating index {index_path} from {corpus_path} ...", err=True)
     with _reporting_progress() as problems:
         report = update_index(

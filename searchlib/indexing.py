@@ -20,18 +20,18 @@ import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
-from searchlib.analysis.tokenizer import NewsTokenizer
+from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
+from searchlib.document_store import DocumentStoreWriter
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact import ImpactWriter
-from searchlib.models import Article, CorpusProblem
+from searchlib.manifest import DEFAULT_LOCK_TIMEOUT, SYNONYM_CACHE_DIR
+from searchlib.models import Article, BuildReport, CorpusProblem, ProgressHandler
 from searchlib.schema import analyse_article, article_fields, build_schema
 from searchlib.storage import (
     FORMAT_NAME,
@@ -48,22 +48,8 @@ from searchlib.storage import (
     writer_lock,
 )
 
-ProgressHandler = Callable[[int], None]
-SYNONYM_CACHE_DIR = "synonym-cache"
 PROGRESS_EVERY = 500
 DEFAULT_MEMORY_MB = 128
-DEFAULT_LOCK_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did."""
-
-    indexed: int
-    skipped: int
-    repaired: int
-    seconds: float
-    problems: tuple[CorpusProblem, ...] = field(default=(), repr=False)
 
 
 def write_index(
@@ -129,18 +115,26 @@ def _write_generation(
     engine = storage.create_index(build_schema())
     writer = open_writer(generation_dir.parent, engine, memory_mb)
     impact = ImpactWriter()
+    documents = DocumentStoreWriter(generation_dir)
     indexed = 0
     try:
         for article in articles:
             analysed = analyse_article(article, analyzer)
             writer.add_document(**article_fields(article, analysed))
-            impact.add(article.id, {"content": analysed.content, "title": analysed.title})
+            impact.add(
+                article.id,
+                {"content": analysed.content, "title": analysed.title},
+                analysed.body_starts,
+            )
+            documents.add(indexed, article)
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
                 on_progress(indexed)
     except BaseException:
         writer.cancel()
+        documents.cancel()
         raise
+    documents.close()
     writer.commit()
     _check_document_numbers(engine, impact.document_ids)
     impact.write(generation_dir, engine.latest_generation())
@@ -220,61 +214,6 @@ def well_formed(article: object, number: int, report: ProblemHandler) -> bool:
         )
     report(CorpusProblem("<articles>", number, reason))
     return False
-
-
-# -- saved settings ---------------------------------------------------------------
-
-
-def saved_analyzer(
-    index_dir: Path, manifest: dict[str, Any], known_stems: Mapping[str, str] | None = None
-) -> Analyzer:
-    """The analysis chain an index was built with, as its manifest records it
-    (with the index's saved stems, when given)."""
-    analysis = manifest.get("analysis")
-    settings = _saved_settings(analysis)
-    if settings is None or not isinstance(analysis, dict):
-        raise IncompatibleIndexError(
-            f"index at {index_dir} does not record its analysis settings as this searchlib "
-            f"expects (written by searchlib {manifest.get('searchlib_version', '?')}); "
-            f"rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    if analysis.get("tokenizer") != NewsTokenizer.name:
-        raise IncompatibleIndexError(
-            f"index at {index_dir} was tokenized as {analysis.get('tokenizer')!r} (searchlib "
-            f"{manifest.get('searchlib_version', '?')}); this searchlib tokenizes as "
-            f"{NewsTokenizer.name!r}: rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    return Analyzer(settings, stopwords=analysis["stopword_list"], known_stems=known_stems)
-
-
-def _saved_settings(analysis: object) -> AnalysisSettings | None:
-    if not isinstance(analysis, dict):
-        return None
-    stemmer, stopwords = analysis.get("stemmer"), analysis.get("stopwords")
-    fold_accents, words = analysis.get("fold_accents"), analysis.get("stopword_list")
-    if (
-        stemmer not in STEMMERS
-        or not isinstance(stopwords, str)
-        or not isinstance(fold_accents, bool)
-        or not isinstance(words, list)
-        or not all(isinstance(word, str) for word in words)
-    ):
-        return None
-    return AnalysisSettings(stemmer=stemmer, stopwords=stopwords, fold_accents=fold_accents)
-
-
-def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
-    """Raise if ``settings`` differ from those the index was built with."""
-    wanted = Analyzer(settings).describe()
-    saved = manifest["analysis"]
-    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
-        if saved.get(key) != wanted[key]:
-            shown = "stopwords" if key == "stopwords_sha256" else key
-            raise IncompatibleIndexError(
-                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
-                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
-                "or leave them out to use the index's own"
-            )
 
 
 def _manifest(analyzer: Analyzer, generation: str, indexed: int, skipped: int) -> dict[str, Any]:

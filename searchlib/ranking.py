@@ -1,4 +1,4 @@
-"""BM25 parameters and weighting, as small pure functions and whoosh's hook.
+"""BM25 parameters and weighting, as small pure functions.
 
 BM25 (Robertson, Walker, Jones, Hancock-Beaulieu & Gatford, "Okapi at
 TREC-3", 1994; Robertson & Zaragoza, "The Probabilistic Relevance Framework:
@@ -12,15 +12,15 @@ N is the number of documents, n(t) the number holding term t, tf the term's
 count in the field of document d, dl that field's length in terms and avgdl
 the mean length of the field.  A word without a field is scored in the whole
 article (``content``) and, multiplied by ``title_weight``, in the title.
+
+The same functions score on both search paths: ``whoosh_scoring`` hands them
+to whoosh's matchers, ``impact_reading`` applies them to posting arrays.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 
 
 @dataclass(frozen=True)
@@ -72,31 +72,3 @@ def bm25_term_score(
         return 0.0
     norm = 1.0 - b + b * (length / average_length if average_length > 0 else 0.0)
     return idf * term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
-
-
-class BM25Weighting(WeightingModel):  # type: ignore[misc]
-    """whoosh's hook for the formulas above."""
-
-    def __init__(self, settings: RankingSettings) -> None:
-        self.settings = settings
-
-    def supports_block_quality(self) -> bool:
-        return True
-
-    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
-        if not searcher.schema[fieldname].scorable:  # ids, dates: nothing to rank by
-            return WeightScorer.for_(searcher, fieldname, text)
-        return _BM25Scorer(searcher, fieldname, text, self.settings)
-
-
-class _BM25Scorer(WeightLengthScorer):  # type: ignore[misc]
-    def __init__(self, searcher: Any, fieldname: str, text: bytes, settings: RankingSettings):
-        top = searcher.get_parent()  # collection-wide statistics, not one segment's
-        self.idf = bm25_idf(top.doc_count(), top.doc_frequency(fieldname, text))
-        self.average_length = top.avg_field_length(fieldname) or 1.0
-        self.k1 = settings.k1
-        self.b = settings.b
-        self.setup(searcher, fieldname, text)
-
-    def _score(self, weight: float, length: float) -> float:
-        return bm25_term_score(self.idf, weight, length, self.average_length, self.k1, self.b)

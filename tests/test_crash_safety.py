@@ -33,8 +33,9 @@ from whoosh.index import TOC
 
 import searchlib
 from searchlib.cli import main_group
-from searchlib.impact import IMPACT_DIR
-from searchlib.indexing import SYNONYM_CACHE_DIR
+from searchlib.document_store import DOCUMENTS_NAME
+from searchlib.impact_reading import IMPACT_DIR
+from searchlib.manifest import SYNONYM_CACHE_DIR
 from searchlib.storage import MANIFEST_NAME, STEMS_NAME, WHOOSH_INDEX_NAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -161,7 +162,13 @@ def stray_files(index_dir: Path) -> list[str]:
     referenced = {segment.segment_id() for segment in toc.segments}
     current_toc = TOC._filename(WHOOSH_INDEX_NAME, toc.generation)
     for name in storage.list():
-        if name in (current_toc, f"{WHOOSH_INDEX_NAME}_WRITELOCK", STEMS_NAME, IMPACT_DIR):
+        if name in (
+            current_toc,
+            f"{WHOOSH_INDEX_NAME}_WRITELOCK",
+            STEMS_NAME,
+            IMPACT_DIR,
+            DOCUMENTS_NAME,
+        ):
             continue
         if name.split(".")[0] not in referenced:
             stray.append(f"{generation}/{name}")

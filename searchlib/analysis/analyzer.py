@@ -135,6 +135,22 @@ class Analyzer:
         analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
         return [t for t in analysed if t is not None]
 
+    def terms_and_starts(self, text: str) -> tuple[list[str], list[int]]:
+        """The index terms of a text, in order, and where each one's token
+        starts in ``text`` (its end is where the tokenizer's pattern, matched
+        there, ends)."""
+        cache = self._word_cache
+        term = self.term
+        terms: list[str] = []
+        starts: list[int] = []
+        for match in self.tokenizer.pattern.finditer(text):
+            word = match.group()
+            found = cache[word] if word in cache else term(word)
+            if found is not None:
+                terms.append(found)
+                starts.append(match.start())
+        return terms, starts
+
     def analyze(self, text: str) -> list[Token]:
         """Index terms with positions and character offsets into ``text``.
 
