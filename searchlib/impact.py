@@ -193,7 +193,7 @@ class ImpactIndex:
 
     def rank(
         self,
-        concepts: Sequence[tuple[Concept, int]],
+        concepts: Sequence[tuple[Concept, float]],
         ranking: RankingSettings,
         limit: int,
         all_words_first: bool,
@@ -212,7 +212,7 @@ class ImpactIndex:
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32)
         some = np.zeros(n, dtype=bool)
-        for concept, repeats in concepts:
+        for concept, weight in concepts:
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
             for word in concept.words:
@@ -226,7 +226,7 @@ class ImpactIndex:
                     synonym_score, synonym, concept.original, ranking, phrase_documents
                 )
                 best = np.maximum(best, synonym_score)
-            scores += best * repeats
+            scores += best * weight
             full += (words_held == len(concept.words)) | synonym_held
             some |= (words_held > 0) | synonym_held
         candidates = np.flatnonzero(some)

@@ -10,8 +10,9 @@ searcher ranks the first's hits above the second's, so documents with all
 the words come first.  Explicit ``AND``, ``OR`` and ``NOT`` mean the same in
 both.
 
-A word repeated in a query counts once for each time it is written (long
-natural-language queries repeat their key words).  A synonym counts
+A word repeated in a query counts more for each time it is written (long
+natural-language queries repeat their key words), with diminishing returns
+(``ranking.bm25_query_term_weight``).  A synonym counts
 ``synonym_weight`` times as much as the user's own word, and a concept
 scores the best of its ways to match, not their sum.  A synonym rarer than
 the user's words is weighed down further (``ranking.capped_synonym_weight``),
@@ -44,7 +45,7 @@ from searchlib.query_syntax import (
     Sequence,
     Word,
 )
-from searchlib.ranking import RankingSettings, capped_synonym_weight
+from searchlib.ranking import RankingSettings, bm25_query_term_weight, capped_synonym_weight
 from searchlib.schema import DEFAULT_FIELDS
 
 MAX_PHRASE_TERMS = 256
@@ -94,8 +95,8 @@ class Concept:
 class CompiledQuery:
     """A query ready for whoosh, with what snippets should highlight.
 
-    ``concepts`` is the same query as weighted concepts (weight = how often
-    it was written) when it is a plain bag of words, else None.
+    ``concepts`` is the same query as weighted concepts (the weight of how
+    often it was written) when it is a plain bag of words, else None.
     """
 
     all_words: wq.Query
@@ -103,7 +104,7 @@ class CompiledQuery:
     highlight_terms: frozenset[str]
     highlight_phrases: frozenset[TermPhrase]
     expansions: tuple[Expansion, ...]
-    concepts: tuple[tuple[Concept, int], ...] | None = None
+    concepts: tuple[tuple[Concept, float], ...] | None = None
 
     @property
     def tiered(self) -> bool:
@@ -165,14 +166,14 @@ class QueryCompiler:
             self._bag_of_concepts(node),
         )
 
-    def _bag_of_concepts(self, node: Node) -> tuple[tuple[Concept, int], ...] | None:
+    def _bag_of_concepts(self, node: Node) -> tuple[tuple[Concept, float], ...] | None:
         """The query as weighted concepts, when it is only words and phrases
         side by side with no field (what the fast path can answer)."""
         children = node.children if isinstance(node, Sequence) else (node,)
         if not all(isinstance(c, (Word, Phrase)) and c.field is None for c in children):
             return None
         words = [c for c in children if isinstance(c, (Word, Phrase))]
-        return tuple(count_repeats(self._concepts(words, _Collected())))
+        return tuple(self._weigh_repeats(self._concepts(words, _Collected())))
 
     # -- tree walking --------------------------------------------------------
 
@@ -216,7 +217,7 @@ class QueryCompiler:
         words = [c for c in others if isinstance(c, (Word, Phrase))]
         groups = [c for c in others if not isinstance(c, (Word, Phrase))]
         parts = self._concept_queries(words, require_all, collected)
-        parts += _merge_repeats(self._compile_all(groups, require_all, collected))
+        parts += _merge_repeats(self._compile_all(groups, require_all, collected), self.ranking)
         positive = _combine(wq.And if all_required else wq.Or, parts)
         filters = [_date_filter(d) for d in dates]
         if filters:
@@ -287,7 +288,14 @@ class QueryCompiler:
             self._concept_query(concept, require_all).with_boost(weight)
             if weight != 1
             else self._concept_query(concept, require_all)
-            for concept, weight in count_repeats(self._concepts(nodes, collected))
+            for concept, weight in self._weigh_repeats(self._concepts(nodes, collected))
+        ]
+
+    def _weigh_repeats(self, concepts: list[Concept]) -> list[tuple[Concept, float]]:
+        """Each distinct concept with the weight of how often it was written."""
+        return [
+            (concept, bm25_query_term_weight(count, self.ranking.k3))
+            for concept, count in count_repeats(concepts)
         ]
 
     def _count_terms(self, terms: TermPhrase) -> None:
@@ -416,8 +424,8 @@ def count_repeats(concepts: list[Concept]) -> list[tuple[Concept, int]]:
     return list(counts.items())
 
 
-def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
-    """A concept written n times counts n times (query term frequency)."""
+def _merge_repeats(parts: list[wq.Query], ranking: RankingSettings) -> list[wq.Query]:
+    """A group written n times counts ``bm25_query_term_weight(n)`` times."""
     # Keyed by repr, not by the query: whoosh hashes a compound query as the
     # XOR of its parts, so Or(title:x, body:x) hashes alike for every x and
     # a dict of them degrades to a list.
@@ -426,7 +434,9 @@ def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
         key = repr(part)
         counts[key] = (part, counts[key][1] + 1 if key in counts else 1)
     return [
-        part if count == 1 else part.with_boost(part.boost * count)
+        part
+        if count == 1
+        else part.with_boost(part.boost * bm25_query_term_weight(count, ranking.k3))
         for part, count in counts.values()
     ]
 

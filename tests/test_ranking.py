@@ -7,7 +7,7 @@ import math
 import pytest
 
 from searchlib import Article, RankingSettings
-from searchlib.ranking import bm25_idf, bm25_term_score
+from searchlib.ranking import bm25_idf, bm25_query_term_weight, bm25_term_score
 
 # Bodies after analysis (no stop words, stems equal to the words here):
 #   d1: karabakh corridor corridor       length 3
@@ -41,6 +41,20 @@ def test_idf_formula() -> None:
 def test_term_score_formula() -> None:
     assert bm25_term_score(math.log(1.6), 2, 3, 3, 1.2, 0.75) == pytest.approx(0.6462549902)
     assert bm25_term_score(1.0, 0, 3, 3, 1.2, 0.75) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("count", "k3", "weight"),
+    [
+        (1, 8.0, 1.0),  # a word written once weighs 1 whatever k3
+        (2, 8.0, 1.8),  # 2 * 9 / 10
+        (4, 8.0, 3.0),  # 4 * 9 / 12
+        (3, 0.0, 1.0),  # k3 = 0: a repeated word counts once
+        (3, 1e9, 3.0),  # a huge k3: as often as it is written
+    ],
+)
+def test_query_term_weight_formula(count: int, k3: float, weight: float) -> None:
+    assert bm25_query_term_weight(count, k3) == pytest.approx(weight, rel=1e-6)
 
 
 def test_index_scores_equal_hand_computed_bm25(make_index) -> None:  # type: ignore[no-untyped-def]
@@ -83,3 +97,5 @@ def test_equal_scores_are_ordered_by_id_whatever_the_indexing_order(make_index) 
 def test_bad_parameters_are_refused() -> None:
     with pytest.raises(ValueError, match="0 <= b <= 1"):
         RankingSettings(b=1.5)
+    with pytest.raises(ValueError, match="k3 >= 0"):
+        RankingSettings(k3=-1.0)
