@@ -153,8 +153,9 @@ class ImpactIndex:
         self._lengths = {
             f: np.load(folder / f"{f}.lengths.npy", mmap_mode="r") for f in SCORED_FIELDS
         }
+        # The mean of the lengths scored with (``ranking.mean_stored_length``).
         self._average = {
-            f: (meta["total_lengths"][f] / self.document_count) or 1.0 for f in SCORED_FIELDS
+            f: (float(self._lengths[f].sum()) / self.document_count) or 1.0 for f in SCORED_FIELDS
         }
         self.id_order: IntArray = np.load(folder / "id_order.npy")
 

@@ -93,11 +93,29 @@ def bm25_term_score(
     return idf * term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
 
 
+def mean_stored_length(reader: Any, fieldname: str) -> float:
+    """The mean length of a field over the live documents, as whoosh stores
+    lengths: in one byte each, rounded up (11 terms -> 12, 43 -> 45).
+
+    BM25 compares a document's length with the mean length.  whoosh's own
+    average divides the exact total by the number of documents, while the
+    length it gives per document is the rounded-up one, so every document
+    looked up to 4% longer than the average it was compared with.  The mean
+    of the stored lengths keeps dl / avgdl unbiased (1 for a document of
+    average length)."""
+    lengths = (reader.doc_field_length(number, fieldname, 0) for number in reader.all_doc_ids())
+    total = sum(length or 0 for length in lengths)  # whoosh gives None for an empty field
+    return float(total / reader.doc_count()) if reader.doc_count() else 0.0
+
+
 class BM25Weighting(WeightingModel):  # type: ignore[misc]
-    """whoosh's hook for the formulas above."""
+    """whoosh's hook for the formulas above; one per searcher (it keeps the
+    searcher's mean field lengths)."""
 
     def __init__(self, settings: RankingSettings) -> None:
         self.settings = settings
+        self._averages: dict[str, float] = {}
+        self._averaged: Any = None  # the top searcher the averages are of
 
     def supports_block_quality(self) -> bool:
         return True
@@ -105,14 +123,31 @@ class BM25Weighting(WeightingModel):  # type: ignore[misc]
     def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         if not searcher.schema[fieldname].scorable:  # ids, dates: nothing to rank by
             return WeightScorer.for_(searcher, fieldname, text)
-        return _BM25Scorer(searcher, fieldname, text, self.settings)
+        return _BM25Scorer(
+            searcher, fieldname, text, self.settings, self._average(searcher, fieldname)
+        )
+
+    def _average(self, searcher: Any, fieldname: str) -> float:
+        top = searcher.get_parent()  # collection-wide statistics, not one segment's
+        if top is not self._averaged:
+            self._averages, self._averaged = {}, top
+        if fieldname not in self._averages:
+            self._averages[fieldname] = mean_stored_length(top.reader(), fieldname)
+        return self._averages[fieldname]
 
 
 class _BM25Scorer(WeightLengthScorer):  # type: ignore[misc]
-    def __init__(self, searcher: Any, fieldname: str, text: bytes, settings: RankingSettings):
+    def __init__(
+        self,
+        searcher: Any,
+        fieldname: str,
+        text: bytes,
+        settings: RankingSettings,
+        average_length: float,
+    ):
         top = searcher.get_parent()  # collection-wide statistics, not one segment's
         self.idf = bm25_idf(top.doc_count(), top.doc_frequency(fieldname, text))
-        self.average_length = top.avg_field_length(fieldname) or 1.0
+        self.average_length = average_length or 1.0
         self.k1 = settings.k1
         self.b = settings.b
         self.setup(searcher, fieldname, text)

@@ -70,6 +70,18 @@ def test_scores_of_several_terms_add_up(make_index) -> None:  # type: ignore[no-
     assert {h.id: h.score for h in hits} == pytest.approx(CORRIDOR_PORT_SCORES, abs=1e-6)
 
 
+def test_lengths_are_compared_with_the_mean_of_the_stored_lengths(make_index) -> None:  # type: ignore[no-untyped-def]
+    # whoosh stores 11 terms as 12 (one byte, rounded up).  The average must
+    # be of the stored lengths, (12 + 1) / 2 = 6.5, not of the exact ones, 6.
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo"
+    # No titles: an empty field has no stored length at all.
+    index = make_index([Article(id="long", text=words), Article(id="short", text="lima")])
+    expected = bm25_term_score(bm25_idf(2, 1), 1, 12, 6.5, 1.2, 0.75)
+    for reference in (True, False):  # whoosh, and the fast path
+        hits = index.search("alpha", syntax="natural", reference=reference).hits
+        assert [(h.id, h.score) for h in hits] == [("long", pytest.approx(expected, abs=1e-6))]
+
+
 def test_k1_and_b_are_used(make_index) -> None:  # type: ignore[no-untyped-def]
     # b = 0: no length normalisation; k1 = 0: term frequency saturates at once.
     index = make_index(THREE_DOCUMENTS, ranking=RankingSettings(k1=0.0, b=0.0))
