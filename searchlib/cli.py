@@ -141,6 +141,13 @@ def _use_color(choice: str) -> bool:
 @click.option("--k1", type=click.FloatRange(min=0), default=1.2, show_default=True)
 @click.option("--b", "b", type=click.FloatRange(0, 1), default=0.75, show_default=True)
 @click.option(
+    "--k3",
+    type=click.FloatRange(min=0),
+    default=8.0,
+    show_default=True,
+    help="How much a repeated query word counts (0: once).",
+)
+@click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
@@ -161,6 +168,7 @@ def search_command(
     no_synonyms: bool,
     k1: float,
     b: float,
+    k3: float,
     color: str,
     stemmer: str | None,
     stopwords: str | None,
@@ -180,7 +188,7 @@ def search_command(
         settings=settings,
         synonym_files=[str(p) for p in synonym_files],
         use_synonyms=not no_synonyms,
-        ranking=RankingSettings(k1=k1, b=b),
+        ranking=RankingSettings(k1=k1, b=b, k3=k3),
         lazy=True,  # one query: whoosh's files only if it needs them
     ) as index:
         results = index.search(" ".join(query), limit=limit)

@@ -102,6 +102,7 @@ class ImpactWriter:
             " PRIMARY KEY (field, term)) WITHOUT ROWID"
         )
         totals = {}
+        means = {}
         for field in SCORED_FIELDS:
             postings = self._postings[field]
             rows = []
@@ -140,6 +141,8 @@ class ImpactWriter:
             decoded = [byte_to_length(length_to_byte(n)) for n in lengths]
             np.save(folder / f"{field}.lengths.npy", np.asarray(decoded, dtype=np.float64))
             totals[field] = sum(lengths)
+            # As ``whoosh_scoring.mean_stored_length`` computes it for whoosh.
+            means[field] = sum(decoded) / len(decoded) if decoded else 0.0
         database.commit()
         database.close()
         order = np.argsort(np.asarray(self._ids, dtype=object), kind="stable")
@@ -149,6 +152,7 @@ class ImpactWriter:
         meta = {
             "documents": len(self._ids),
             "total_lengths": totals,
+            "mean_stored_lengths": means,
             "engine_generation": engine_generation,
         }
         (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

@@ -160,9 +160,8 @@ class ImpactIndex:
         except BaseException:
             self.close()
             raise
-        self._average = {
-            f: (meta["total_lengths"][f] / self.document_count) or 1.0 for f in SCORED_FIELDS
-        }
+        # avgdl: the mean of the stored lengths (see ``ranking``).
+        self._average = {f: meta["mean_stored_lengths"][f] or 1.0 for f in SCORED_FIELDS}
 
     def _map(self, path: Path) -> MappedArray:
         array = MappedArray(path)
@@ -210,7 +209,7 @@ class ImpactIndex:
 
     def rank(
         self,
-        concepts: Sequence[tuple[Concept, int]],
+        concepts: Sequence[tuple[Concept, float]],
         ranking: RankingSettings,
         limit: int,
         all_words_first: bool,
@@ -349,11 +348,11 @@ class _PythonScorer:
         self.ranking = ranking
 
     def rank(
-        self, concepts: Sequence[tuple[Concept, int]], limit: int, all_words_first: bool
+        self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         scores: dict[int, float] = {}
         full: dict[int, int] = {}
-        for concept, repeats in concepts:
+        for concept, weight in concepts:
             words_score: dict[int, float] = {}
             words_held: dict[int, int] = {}
             for word in concept.words:
@@ -370,7 +369,7 @@ class _PythonScorer:
                 }
             whole = len(concept.words)
             for document in words_held.keys() | synonym_held:
-                scores[document] = scores.get(document, 0.0) + best.get(document, 0.0) * repeats
+                scores[document] = scores.get(document, 0.0) + best.get(document, 0.0) * weight
                 if document in synonym_held or words_held.get(document) == whole:
                     full[document] = full.get(document, 0) + 1
         total = len(scores)
@@ -455,14 +454,14 @@ class _NumpyScorer:
         self.ranking = ranking
 
     def rank(
-        self, concepts: Sequence[tuple[Concept, int]], limit: int, all_words_first: bool
+        self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
         n = self.index.document_count
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32)
         some = np.zeros(n, dtype=bool)
-        for concept, repeats in concepts:
+        for concept, weight in concepts:
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
             for word in concept.words:
@@ -473,7 +472,7 @@ class _NumpyScorer:
                 synonym_score = np.zeros(n, dtype=np.float64)
                 synonym_held |= self._add_alternative(synonym_score, synonym, concept.original)
                 best = np.maximum(best, synonym_score)
-            scores += best * repeats
+            scores += best * weight
             full += (words_held == len(concept.words)) | synonym_held
             some |= (words_held > 0) | synonym_held
         candidates = np.flatnonzero(some)

@@ -10,8 +10,9 @@ queries for it are built only if asked for (``CompiledQuery.any_words``).
 Any other query (fields, AND/OR/NOT, dates) is built for whoosh at once,
 by ``whoosh_queries``, which also says how its two queries rank.
 
-A word repeated in a query counts once for each time it is written (long
-natural-language queries repeat their key words).  A synonym counts
+A word repeated in a query weighs more each time it is written, with
+diminishing returns (BM25's k3, ``ranking.bm25_query_term_weight``): long
+natural-language queries repeat their key words.  A synonym counts
 ``synonym_weight`` times as much as the user's own word, and a concept
 scores the best of its ways to match, not their sum.  A synonym rarer than
 the user's words is weighed down further (``ranking.capped_synonym_weight``),
@@ -31,7 +32,7 @@ from searchlib.analysis.synonym_map import Phrase as TermPhrase
 from searchlib.analysis.synonym_map import SynonymMap
 from searchlib.errors import QuerySyntaxError
 from searchlib.query_syntax import MAX_CLAUSES, Node, Phrase, Sequence, Word
-from searchlib.ranking import RankingSettings
+from searchlib.ranking import RankingSettings, bm25_query_term_weight
 
 if TYPE_CHECKING:
     from whoosh import query as wq
@@ -100,7 +101,7 @@ class CompiledQuery:
         highlight_terms: frozenset[str],
         highlight_phrases: frozenset[TermPhrase],
         expansions: tuple[Expansion, ...],
-        concepts: tuple[tuple[Concept, int], ...] | None = None,
+        concepts: tuple[tuple[Concept, float], ...] | None = None,
     ) -> None:
         self._build_whoosh_queries = whoosh_queries
         self._whoosh_queries: WhooshQueries | None = None
@@ -170,7 +171,7 @@ class QueryCompiler:
         if concepts is None:
             return self._compile_for_whoosh(node)
         words, collected = concepts
-        weighted = tuple(count_repeats(words))
+        weighted = tuple(self.weigh_repeats(words))
         if not weighted:
             raise QuerySyntaxError(NOTHING_TO_SEARCH)
         return CompiledQuery(
@@ -209,6 +210,14 @@ class QueryCompiler:
         concepts = self.concepts(words, collected)
         self.reset_term_count()
         return concepts, collected
+
+    def weigh_repeats(self, concepts: list[Concept]) -> list[tuple[Concept, float]]:
+        """Each distinct concept with the weight of how often it was written
+        (``ranking.bm25_query_term_weight``)."""
+        return [
+            (concept, bm25_query_term_weight(count, self.ranking.k3))
+            for concept, count in count_repeats(concepts)
+        ]
 
     def reset_term_count(self) -> None:
         """Start counting a query's terms anew (``MAX_QUERY_TERMS``)."""

@@ -26,10 +26,9 @@ from searchlib.query import (
     Concept,
     QueryCompiler,
     WhooshQueries,
-    count_repeats,
 )
 from searchlib.query_syntax import AllOf, AnyOf, DateRange, Node, Not, Phrase, Sequence, Word
-from searchlib.ranking import capped_synonym_weight
+from searchlib.ranking import bm25_query_term_weight, capped_synonym_weight
 from searchlib.schema import DEFAULT_FIELDS
 
 
@@ -92,7 +91,9 @@ class WhooshQueryBuilder:
         words = [c for c in others if isinstance(c, (Word, Phrase))]
         groups = [c for c in others if not isinstance(c, (Word, Phrase))]
         parts = self._concept_queries(words, require_all, collected)
-        parts += _merge_repeats(self._compile_all(groups, require_all, collected))
+        parts += _merge_repeats(
+            self._compile_all(groups, require_all, collected), self.compiler.ranking.k3
+        )
         positive = _combine(wq.And if all_required else wq.Or, parts)
         filters = [_date_filter(d) for d in dates]
         if filters:
@@ -132,7 +133,9 @@ class WhooshQueryBuilder:
             self._concept_query(concept, require_all).with_boost(weight)
             if weight != 1
             else self._concept_query(concept, require_all)
-            for concept, weight in count_repeats(self.compiler.concepts(nodes, collected))
+            for concept, weight in self.compiler.weigh_repeats(
+                self.compiler.concepts(nodes, collected)
+            )
         ]
 
     def _phrase_query(
@@ -220,8 +223,8 @@ class BestOf(wq.DisjunctionMax):  # type: ignore[misc]
         )
 
 
-def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
-    """A concept written n times counts n times (query term frequency)."""
+def _merge_repeats(parts: list[wq.Query], k3: float) -> list[wq.Query]:
+    """A group written n times counts ``bm25_query_term_weight(n)`` times."""
     # Keyed by repr, not by the query: whoosh hashes a compound query as the
     # XOR of its parts, so Or(title:x, body:x) hashes alike for every x and
     # a dict of them degrades to a list.
@@ -230,7 +233,7 @@ def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
         key = repr(part)
         counts[key] = (part, counts[key][1] + 1 if key in counts else 1)
     return [
-        part if count == 1 else part.with_boost(part.boost * count)
+        part if count == 1 else part.with_boost(part.boost * bm25_query_term_weight(count, k3))
         for part, count in counts.values()
     ]
 
