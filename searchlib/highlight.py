@@ -13,13 +13,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable
+from itertools import accumulate
 
 from searchlib.analysis import Analyzer
 from searchlib.models import Snippet
 
 SNIPPET_LENGTH = 200
 ELLIPSIS = "\u2026"
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]*\s+|\n\s*")
+# A sentence ends after . ! ? or an ellipsis (and closing quotes or
+# brackets) before white space, or at a line break; the next starts where
+# the white space ends (only the ends of matches are used).
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
@@ -252,14 +256,11 @@ class _FoldedPositions:
 
     def __init__(self, window: str, opening: int) -> None:
         self._opening = opening
-        self._run_starts: list[int] = []
-        self._runs: list[Span] = []
-        self._dropped_before: list[int] = [0]  # by the runs before each run
-        for run in _SPACE.finditer(window):
-            first, last = run.span()
-            self._run_starts.append(first)
-            self._runs.append((first, last))
-            self._dropped_before.append(self._dropped_before[-1] + self._dropped(first, last, last))
+        self._runs: list[Span] = [run.span() for run in _SPACE.finditer(window)]
+        self._run_starts = [first for first, _ in self._runs]
+        # By the runs before each run: all of a leading run, the rest of the others.
+        dropped = [last - first - (first > 0) for first, last in self._runs]
+        self._dropped_before = [0, *accumulate(dropped)]
 
     @staticmethod
     def _dropped(first: int, last: int, before: int) -> int:

@@ -11,14 +11,6 @@ On disk, in the generation folder, ``impact/``:
     <field>.tfs.npy    float32 term frequencies, aligned with .docs
     <field>.lengths.npy  float64 field length of each document, as whoosh
                        stores it (one byte, decoded)
-    <field>.first_positions.npy  int64, aligned with .docs: where each
-                       posting's occurrences start in .positions
-    <field>.positions.npy  int32 positions of each posting's occurrences
-                       (tf of them, ascending): phrases are checked here
-    content.starts.npy int32, aligned with content.positions: where the
-                       occurrence's token starts in the article body
-                       (``models.article_body``), -1 in the title: snippets
-                       are cut from these
     id_order.npy       int32 rank of each document's id in sorted order
                        (ties in score are broken by id)
 
@@ -30,31 +22,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from array import array
 from pathlib import Path
 
 import numpy as np
 
-from searchlib.impact_reading import CONTENT, IMPACT_DIR, SCORED_FIELDS
-
-
-class _TermPostings:
-    """One term's postings in one field, as the build collects them."""
-
-    __slots__ = ("counts", "documents", "positions", "starts")
-
-    def __init__(self) -> None:
-        self.documents = array("i")
-        self.counts = array("i")
-        self.positions = array("i")
-        self.starts = array("i")
+from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 
 
 class ImpactWriter:
     """Collects analysed fields document by document, then writes the arrays."""
 
     def __init__(self) -> None:
-        self._postings: dict[str, dict[str, _TermPostings]] = {field: {} for field in SCORED_FIELDS}
+        self._postings: dict[str, dict[str, tuple[list[int], list[int]]]] = {
+            field: {} for field in SCORED_FIELDS
+        }
         self._lengths: dict[str, list[int]] = {field: [] for field in SCORED_FIELDS}
         self._ids: list[str] = []
 
@@ -63,33 +44,23 @@ class ImpactWriter:
         """Ids in the order added: document number -> id."""
         return self._ids
 
-    def add(self, document_id: str, fields: dict[str, list[str]], body_starts: list[int]) -> None:
-        """One document's terms per field; ``body_starts`` are where the
-        content's terms after the title start in the article's body."""
+    def add(self, document_id: str, fields: dict[str, list[str]]) -> None:
         number = len(self._ids)
         self._ids.append(document_id)
         for field in SCORED_FIELDS:
             terms = fields[field]
             self._lengths[field].append(len(terms))
-            positions_of: dict[str, list[int]] = {}
-            for position, term in enumerate(terms):
-                found = positions_of.get(term)
-                if found is None:
-                    positions_of[term] = [position]
-                else:
-                    found.append(position)
-            # Occurrences in the title (content opens with it) have no body start.
-            starts = [-1] * (len(terms) - len(body_starts)) + body_starts
+            counts: dict[str, int] = {}
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
             postings = self._postings[field]
-            for term, positions in positions_of.items():
+            for term, count in counts.items():
                 entry = postings.get(term)
                 if entry is None:
-                    entry = postings[term] = _TermPostings()
-                entry.documents.append(number)
-                entry.counts.append(len(positions))
-                entry.positions.extend(positions)
-                if field == CONTENT:
-                    entry.starts.extend(starts[position] for position in positions)
+                    postings[term] = ([number], [count])
+                else:
+                    entry[0].append(number)
+                    entry[1].append(count)
 
     def write(self, generation_dir: Path, engine_generation: int) -> None:
         from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -107,35 +78,17 @@ class ImpactWriter:
             postings = self._postings[field]
             rows = []
             start = 0
-            docs = array("i")
-            tfs = array("i")
-            first_positions = array("q")
-            positions = array("i")
-            starts = array("i")
+            docs: list[int] = []
+            tfs: list[int] = []
             for term in sorted(postings):
-                entry = postings[term]
-                rows.append((field, term, start, len(entry.documents)))
-                docs.extend(entry.documents)
-                tfs.extend(entry.counts)
-                offset = len(positions)
-                for count in entry.counts:
-                    first_positions.append(offset)
-                    offset += count
-                positions.extend(entry.positions)
-                starts.extend(entry.starts)
-                start += len(entry.documents)
+                numbers, counts = postings[term]
+                rows.append((field, term, start, len(numbers)))
+                docs += numbers
+                tfs += counts
+                start += len(numbers)
             database.executemany("INSERT INTO terms VALUES (?, ?, ?, ?)", rows)
-            np.save(folder / f"{field}.docs.npy", np.frombuffer(docs, dtype=np.int32))
-            np.save(
-                folder / f"{field}.tfs.npy", np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
-            )
-            np.save(
-                folder / f"{field}.first_positions.npy",
-                np.frombuffer(first_positions, dtype=np.int64),
-            )
-            np.save(folder / f"{field}.positions.npy", np.frombuffer(positions, dtype=np.int32))
-            if field == CONTENT:
-                np.save(folder / f"{field}.starts.npy", np.frombuffer(starts, dtype=np.int32))
+            np.save(folder / f"{field}.docs.npy", np.asarray(docs, dtype=np.int32))
+            np.save(folder / f"{field}.tfs.npy", np.asarray(tfs, dtype=np.float32))
             lengths = self._lengths[field]
             # whoosh keeps one byte per field length; score with what it keeps.
             decoded = [byte_to_length(length_to_byte(n)) for n in lengths]

@@ -9,8 +9,8 @@ a second engine: it answers only queries made of words and phrases (with
 their synonyms), computes the same BM25 as ``ranking`` with the same
 statistics as whoosh (including whoosh's one-byte field lengths), and
 ``search`` checks it gives the same rankings as the whoosh path (tests pin
-this).  Phrases are matched on the arrays' own positions, and snippets cut
-where the arrays say the query's words start in the article's body.
+this).  Phrases are matched, and snippets cut, on the documents' term
+vectors (``term_vectors``): positions, and where tokens start in the body.
 
 Two scorers, one arithmetic: numpy's, a term's whole posting list at a
 time, and plain Python's over memory-mapped views of the same arrays.  The
@@ -150,13 +150,11 @@ class ImpactIndex:
             self._docs = {f: self._map(folder / f"{f}.docs.npy") for f in SCORED_FIELDS}
             self._tfs = {f: self._map(folder / f"{f}.tfs.npy") for f in SCORED_FIELDS}
             self._lengths = {f: self._map(folder / f"{f}.lengths.npy") for f in SCORED_FIELDS}
-            self._first_positions = {
-                f: self._map(folder / f"{f}.first_positions.npy") for f in SCORED_FIELDS
-            }
-            self._positions = {f: self._map(folder / f"{f}.positions.npy") for f in SCORED_FIELDS}
-            self._starts = self._map(folder / f"{CONTENT}.starts.npy")
             self.id_order = self._map(folder / "id_order.npy")
             self._terms.execute("SELECT count(*) FROM terms").fetchone()
+            from searchlib.term_vectors import TermVectors
+
+            self.vectors = TermVectors(generation_dir)
         except BaseException:
             self.close()
             raise
@@ -177,6 +175,8 @@ class ImpactIndex:
         for array in self._arrays:
             array.close()
         self._arrays = []
+        if hasattr(self, "vectors"):
+            self.vectors.close()
 
     # -- statistics -------------------------------------------------------------
 
@@ -255,12 +255,13 @@ class ImpactIndex:
             weights.append((field, weight * field_weight))
         return weights
 
-    # -- positions ----------------------------------------------------------------
+    # -- phrases and snippets (``term_vectors``) ------------------------------------
 
     def phrase_documents(self, field: str, terms: tuple[str, ...]) -> list[int]:
         """Documents holding ``terms`` at consecutive positions, ascending
         (whoosh's phrase match: stop words were dropped before positions
-        were counted, so a phrase matches across them)."""
+        were counted, so a phrase matches across them).  Only documents
+        holding every word are looked at, in their term vectors."""
         lists = [self._postings(field, term) for term in terms]
         found = [postings for postings in lists if postings is not None]
         if len(found) < len(lists):
@@ -275,69 +276,19 @@ class ImpactIndex:
                 )
             if not candidates:
                 return []
+        vectors = self.vectors
         return [
             document
             for document in sorted(candidates)
-            if self._holds_phrase(field, found, document)
+            if vectors.holds_phrase(field, document, terms)
         ]
-
-    def _holds_phrase(self, field: str, postings: list[_Postings], document: int) -> bool:
-        first = self._occurrences(field, postings[0], document)
-        later = [set(self._occurrences(field, p, document)) for p in postings[1:]]
-        return any(
-            all(position + offset in held for offset, held in enumerate(later, start=1))
-            for position in first
-        )
-
-    def _occurrence_span(self, field: str, postings: _Postings, document: int) -> range:
-        """Where ``document``'s occurrences of a term are in the positions
-        (empty if it does not hold the term)."""
-        docs = self._docs[field].values
-        end = postings.start + postings.count
-        at = bisect_left(docs, document, postings.start, end)
-        if at == end or docs[at] != document:
-            return range(0)
-        first = self._first_positions[field].values[at]
-        return range(first, first + int(self._tfs[field].values[at]))
-
-    def _occurrences(self, field: str, postings: _Postings, document: int) -> Any:
-        span = self._occurrence_span(field, postings, document)
-        return self._positions[field].values[span.start : span.stop]
 
     def body_matches(
         self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]
     ) -> list[tuple[int, int]]:
         """Where the terms and phrases occur in a document's body, as the
         start of the first and of the last token of each match."""
-        matches = []
-        for term in terms:
-            postings = self._postings(CONTENT, term)
-            if postings is None:
-                continue
-            span = self._occurrence_span(CONTENT, postings, document)
-            for start in self._starts.values[span.start : span.stop]:
-                if start >= 0:
-                    matches.append((start, start))
-        for phrase in phrases:
-            matches += self._phrase_matches(document, phrase)
-        return matches
-
-    def _phrase_matches(self, document: int, phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-        starts_at: list[dict[int, int]] = []
-        for term in phrase:
-            postings = self._postings(CONTENT, term)
-            if postings is None:
-                return []
-            span = self._occurrence_span(CONTENT, postings, document)
-            positions = self._positions[CONTENT].values[span.start : span.stop]
-            starts = self._starts.values[span.start : span.stop]
-            starts_at.append({p: s for p, s in zip(positions, starts, strict=True) if s >= 0})
-        last = len(phrase) - 1
-        return [
-            (start, starts_at[last][position + last])
-            for position, start in starts_at[0].items()
-            if all(position + offset in starts_at[offset] for offset in range(1, len(phrase)))
-        ]
+        return self.vectors.body_matches(document, list(terms), list(phrases))
 
 
 class _PythonScorer:

@@ -47,6 +47,7 @@ from searchlib.storage import (
     write_stem_table,
     writer_lock,
 )
+from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter, write_vectors
 
 PROGRESS_EVERY = 500
 DEFAULT_MEMORY_MB = 128
@@ -116,16 +117,15 @@ def _write_generation(
     writer = open_writer(generation_dir.parent, engine, memory_mb)
     impact = ImpactWriter()
     documents = DocumentStoreWriter(generation_dir)
+    vectors = VectorRunWriter()
     indexed = 0
     try:
         for article in articles:
             analysed = analyse_article(article, analyzer)
             writer.add_document(**article_fields(article, analysed))
-            impact.add(
-                article.id,
-                {"content": analysed.content, "title": analysed.title},
-                analysed.body_starts,
-            )
+            scored = {"content": analysed.content, "title": analysed.title}
+            impact.add(article.id, scored)
+            vectors.add(scored, analysed.body_starts)
             documents.add(indexed, article)
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
@@ -138,6 +138,8 @@ def _write_generation(
     writer.commit()
     _check_document_numbers(engine, impact.document_ids)
     impact.write(generation_dir, engine.latest_generation())
+    vectors.write(generation_dir / VECTOR_RUNS_DIR, 0)
+    write_vectors(generation_dir, [0])
     write_stem_table(generation_dir, analyzer.stem_filter.cache)
     fsync_tree(generation_dir)  # before the manifest names this generation
     if on_progress is not None:

@@ -37,6 +37,7 @@ from searchlib.document_store import DOCUMENTS_NAME
 from searchlib.impact_reading import IMPACT_DIR
 from searchlib.manifest import SYNONYM_CACHE_DIR
 from searchlib.storage import MANIFEST_NAME, STEMS_NAME, WHOOSH_INDEX_NAME
+from searchlib.term_vectors import VECTORS_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 KILLS = int(os.environ.get("SEARCHLIB_KILL_TEST_KILLS", "15"))
@@ -168,6 +169,7 @@ def stray_files(index_dir: Path) -> list[str]:
             STEMS_NAME,
             IMPACT_DIR,
             DOCUMENTS_NAME,
+            VECTORS_DIR,
         ):
             continue
         if name.split(".")[0] not in referenced:
