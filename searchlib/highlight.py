@@ -164,25 +164,36 @@ class _SentenceStarts:
 
 
 def _best_window(text: str, matches: list[Span], length: int) -> Span:
-    """Whole sentences, about ``length`` characters, holding the most matches."""
+    """Whole sentences, about ``length`` characters, holding the most matches.
+
+    A window opens at a sentence start and takes sentences until it is 60%
+    of ``length`` long; both its end and the matches it holds only move
+    forward from one sentence start to the next (``matches`` are sorted
+    and do not overlap), so one pass finds every window."""
     if not matches:
         return 0, _word_boundary(text, min(len(text), length))
     starts = _SentenceStarts(text)
     best: tuple[int, int, int] | None = None  # (-score, start, end)
-    match_index = 0
+    first_inside = 0  # the first match at or after the window's start
+    after_inside = 0  # the first match ending after the window's end
     number = 0
+    following = 0  # the sentence after the window, or len(starts)
     while (start := starts.get(number)) is not None:
-        while match_index < len(matches) and matches[match_index][0] < start:
-            match_index += 1
-        if match_index == len(matches):
+        while first_inside < len(matches) and matches[first_inside][0] < start:
+            first_inside += 1
+        if first_inside == len(matches):
             break
-        following = number + 1
-        end = _start_or_end(starts, following, text)
-        while end - start < length * 0.6 and starts.get(following) is not None:
+        following = max(following, number + 1)
+        while (next_start := starts.get(following)) is not None and (
+            next_start - start < length * 0.6
+        ):
             following += 1
-            end = _start_or_end(starts, following, text)
-        inside = [m for m in matches[match_index:] if m[1] <= end]
+        end = _start_or_end(starts, following, text)
+        after_inside = max(after_inside, first_inside)
+        while after_inside < len(matches) and matches[after_inside][1] <= end:
+            after_inside += 1
         number += 1
+        inside = matches[first_inside:after_inside]
         if not inside:
             continue
         score = len({text[s:e].lower() for s, e in inside}) * 10 + len(inside)

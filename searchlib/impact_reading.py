@@ -52,6 +52,9 @@ FIELD_WEIGHTS = (("content", False), ("title", True))
 PYTHON_UP_TO_POSTINGS = 20_000
 """Postings a query may touch to be scored in Python while numpy is not
 imported: about what Python scores in the time numpy takes to import."""
+PHRASE_CACHE_SIZE = 1_000
+NUMPY_PHRASE_CANDIDATES = 64
+"""Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
 
 _NPY_HEADER = re.compile(
@@ -145,6 +148,7 @@ class ImpactIndex:
             check_same_thread=False,
         )
         self._term_rows: dict[tuple[str, str], _Postings | None] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._arrays: list[MappedArray] = []
         try:
             self._docs = {f: self._map(folder / f"{f}.docs.npy") for f in SCORED_FIELDS}
@@ -261,13 +265,29 @@ class ImpactIndex:
         """Documents holding ``terms`` at consecutive positions, ascending
         (whoosh's phrase match: stop words were dropped before positions
         were counted, so a phrase matches across them).  Only documents
-        holding every word are looked at, in their term vectors."""
+        holding every word are looked at, in their term vectors.
+
+        The arrays never change, so the answers are kept (the last
+        ``PHRASE_CACHE_SIZE`` phrases): multi-word synonyms -- "united
+        states" for US -- come back query after query.
+        """
+        key = (field, terms)
+        cached = self._phrases.get(key)
+        if cached is None:
+            cached = self._phrases[key] = self._find_phrase(field, terms)
+            if len(self._phrases) > PHRASE_CACHE_SIZE:
+                del self._phrases[next(iter(self._phrases))]
+        return cached
+
+    def _find_phrase(self, field: str, terms: tuple[str, ...]) -> list[int]:
         lists = [self._postings(field, term) for term in terms]
         found = [postings for postings in lists if postings is not None]
         if len(found) < len(lists):
             return []
-        docs = self._docs[field].values
         smallest = min(found, key=lambda postings: postings.count)
+        if "numpy" in sys.modules and smallest.count > NUMPY_PHRASE_CANDIDATES:
+            return self._phrase_documents_numpy(field, terms, found)
+        docs = self._docs[field].values
         candidates = set(docs[smallest.start : smallest.start + smallest.count])
         for postings in found:
             if postings is not smallest:
@@ -282,6 +302,21 @@ class ImpactIndex:
             for document in sorted(candidates)
             if vectors.holds_phrase(field, document, terms)
         ]
+
+    def _phrase_documents_numpy(
+        self, field: str, terms: tuple[str, ...], found: list[_Postings]
+    ) -> list[int]:
+        import numpy as np
+
+        docs = self._docs[field].numpy()
+        candidates = None
+        for postings in sorted(found, key=lambda postings: postings.count):
+            these = docs[postings.start : postings.start + postings.count]
+            candidates = these if candidates is None else np.intersect1d(candidates, these, True)
+            if len(candidates) == 0:
+                return []
+        assert candidates is not None
+        return self.vectors.phrase_documents(field, candidates, terms)
 
     def body_matches(
         self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]

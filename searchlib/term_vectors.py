@@ -191,6 +191,36 @@ class TermVectors:
         first, last = self._slice(field, document, term)
         return self._positions[field].values[first:last]
 
+    def phrase_documents(self, field: str, candidates: Any, terms: Sequence[str]) -> list[int]:
+        """Of ``candidates`` (a sorted numpy array of documents holding
+        every term), those holding ``terms`` at consecutive positions: what
+        ``holds_phrase`` tells of each, for all of them at once."""
+        import numpy as np
+
+        offsets = self._offsets[field].numpy()
+        keys = self._keys[field].numpy()
+        positions = self._positions[field].numpy()
+        candidates = np.asarray(candidates, dtype=np.int64)
+        starts, ends = offsets[candidates], offsets[candidates + 1]
+        common = None
+        for offset, term in enumerate(terms):
+            key = self._key(term)
+            first = _bisect_each(keys, starts, ends, key, right=False)
+            last = _bisect_each(keys, first, ends, key, right=True)
+            counts = last - first
+            # Every occurrence as (document, position - offset), one number each.
+            owners = np.repeat(candidates, counts)
+            within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+                np.cumsum(counts) - counts, counts
+            )
+            places = positions[np.repeat(first, counts) + within].astype(np.int64) - offset
+            encoded = (owners << 32) + places
+            common = encoded if common is None else np.intersect1d(common, encoded)
+            if len(common) == 0:
+                return []
+        assert common is not None
+        return [int(document) for document in np.unique(common >> 32)]
+
     def body_occurrences(self, document: int, term: str) -> dict[int, int]:
         """Position -> start in the body, of each occurrence of ``term`` in
         the body of ``document``."""
@@ -227,3 +257,23 @@ class TermVectors:
                 if all(position + offset in starts_at[offset] for offset in range(1, last + 1))
             ]
         return matches
+
+
+def _bisect_each(keys: Any, lows: Any, highs: Any, key: int, *, right: bool) -> Any:
+    """For each range [low, high) of ``keys`` (sorted within each range),
+    where ``key`` would be inserted: ``bisect_left`` (or ``bisect_right``)
+    of every range at once."""
+    import numpy as np
+
+    lows, highs = lows.copy(), highs.copy()
+    while True:
+        open_ranges = lows < highs
+        if not open_ranges.any():
+            return lows
+        middles = (lows + highs) // 2
+        probe = keys[np.minimum(middles, len(keys) - 1)]
+        go_right = (probe <= key) if right else (probe < key)
+        go_right &= open_ranges
+        stay = open_ranges & ~go_right
+        lows = np.where(go_right, middles + 1, lows)
+        highs = np.where(stay, middles, highs)

@@ -54,11 +54,17 @@ def test_snippets_cut_from_saved_offsets_equal_analysed_ones(
     assert fast == reference
 
 
+@pytest.mark.parametrize("numpy_from", [10**9, 0], ids=["python", "numpy"])
 def test_phrases_on_saved_positions_match_what_whoosh_matches(
-    tiny_index: searchlib.Index,
+    tiny_index: searchlib.Index, numpy_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import numpy  # noqa: F401 - the numpy check runs only once numpy is imported
     from whoosh import query as wq
 
+    from searchlib import impact_reading
+
+    monkeypatch.setattr(impact_reading, "NUMPY_PHRASE_CANDIDATES", numpy_from)
+    monkeypatch.setattr(impact_reading, "PHRASE_CACHE_SIZE", 0)
     from tests.conftest import TINY_CORPUS
 
     impact = tiny_index._impact
