@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,6 +30,7 @@ from searchlib.analysis.filters import (
 )
 from searchlib.analysis.stemming import STEMMERS, StemFilter
 from searchlib.analysis.tokenizer import NewsTokenizer
+from searchlib.data_files import read_data_file
 from searchlib.errors import SearchlibError
 
 BUILTIN_STOPWORD_LISTS = ("english", "none")
@@ -68,7 +68,7 @@ def load_stopwords(name_or_path: str) -> frozenset[str]:
     if name_or_path == "none":
         return frozenset()
     if name_or_path == "english":
-        text = resources.files("searchlib.data").joinpath("stopwords_en.txt").read_text("utf-8")
+        text = read_data_file("stopwords_en.txt")
     else:
         path = Path(name_or_path)
         try:
