@@ -10,8 +10,10 @@ The conversation on stdin/stdout, one JSON object a line:
    size and its memory high-water mark so far;
 2. on a ``go`` line it builds the index into WORKDIR, timing only that, and
    prints ``{"built": seconds}`` at once;
-3. then it prints ``{"report": ...}``: the index size on disk and the memory
-   high-water mark (VmHWM, what ``ru_maxrss`` reports) after the build.
+3. then it prints ``{"report": ...}``: the index size on disk, the memory
+   high-water mark (VmHWM, what ``ru_maxrss`` reports) after the build, and
+   the largest resident set of its child processes together (sampled every
+   20 ms during the build: an engine may write in worker processes).
 
 The parent times step 2 from its side too (pytest-benchmark), so the
 benchmark's time is the build and nothing else.
@@ -20,8 +22,10 @@ benchmark's time is the build and nothing else.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +37,42 @@ def memory_high_water() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def descendants_rss() -> int:
+    """Resident set of this process's descendants together, in bytes (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    total, waiting = 0, list(children.get(os.getpid(), []))
+    while waiting:
+        pid = waiting.pop()
+        try:
+            resident = Path(f"/proc/{pid}/statm").read_text(encoding="ascii").split()[1]
+        except OSError:
+            continue
+        total += int(resident) * os.sysconf("SC_PAGE_SIZE")
+        waiting += children.get(pid, [])
+    return total
+
+
+class ChildMemory(threading.Thread):
+    """Samples ``descendants_rss`` until stopped; keeps the largest."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, descendants_rss())
 
 
 def folder_size(path: Path) -> int:
@@ -66,12 +106,20 @@ def main(argv: list[str]) -> int:
     )
     if sys.stdin.readline().strip() != "go":
         return 1
+    children = ChildMemory()
+    children.start()
     started = time.perf_counter()
     engine.build(articles, workdir)
     seconds = time.perf_counter() - started
+    children.done.set()
     send({"built": seconds})
     engine.close()
-    send({"report": {"index_bytes": folder_size(workdir), "rss_peak": memory_high_water()}})
+    report = {
+        "index_bytes": folder_size(workdir),
+        "rss_peak": memory_high_water(),
+        "rss_children_peak": children.peak,
+    }
+    send({"report": report})
     return 0
 
 

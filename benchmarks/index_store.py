@@ -50,6 +50,8 @@ class BuildRecord:
     """Memory high-water mark with the corpus loaded, before the build."""
     rss_peak: int = 0
     """Memory high-water mark after the build (largest over the rounds)."""
+    rss_children_peak: int = 0
+    """Largest resident set of the build's child processes together, if any."""
 
 
 class _Child:
@@ -131,6 +133,7 @@ class IndexStore:
             report = child.finish()
             record.index_bytes = report["index_bytes"]
             record.rss_peak = max(record.rss_peak, report["rss_peak"])
+            record.rss_children_peak = max(record.rss_children_peak, report["rss_children_peak"])
 
         def start() -> tuple[tuple[_Child], dict[str, Any]]:
             if children:

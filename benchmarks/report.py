@@ -86,6 +86,7 @@ def build_tables(measurements: Sequence[Measurement]) -> list[Table]:
                     _number(m["index_bytes"] / m["text_bytes"], 2),
                     _number(m["rss_peak"] / MB, 0),
                     _number((m["rss_peak"] - m["rss_before"]) / MB, 0),
+                    _number(m.get("rss_children_peak", 0) / MB, 0),
                 )
             )
         first = builds[(corpus, peers[0])]
@@ -103,6 +104,7 @@ def build_tables(measurements: Sequence[Measurement]) -> list[Table]:
                     "index ÷ text",
                     "peak RSS MB",
                     "RSS added MB",
+                    "child processes' RSS MB",
                 ),
                 rows,
                 f"build rounds: {first['rounds']} (median shown)",

@@ -91,6 +91,7 @@ def test_build(
             "index_bytes": record.index_bytes,
             "rss_before": record.rss_before,
             "rss_peak": record.rss_peak,
+            "rss_children_peak": record.rss_children_peak,
         },
     )
 

@@ -10,8 +10,8 @@ them with the chain of ``analysis``, and writes them:
 
 Bad records are reported and skipped; the rest are indexed.  A corpus is a
 set of articles: of two with the same id the first wins, as in
-``read_articles``, and the other is reported.  This module also reads back
-what an index saved: ``saved_analyzer``, ``check_settings``.
+``read_articles``, and the other is reported.  ``saved_settings`` reads
+back what an index saved.
 """
 
 from __future__ import annotations
@@ -20,19 +20,21 @@ import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.batch_writing import BatchWriter, default_workers, text_size
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.document_store import DocumentStoreWriter
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
-from searchlib.impact import ImpactWriter
+from searchlib.impact_writing import write_impact
 from searchlib.manifest import DEFAULT_LOCK_TIMEOUT, SYNONYM_CACHE_DIR
 from searchlib.models import Article, BuildReport, CorpusProblem, ProgressHandler
-from searchlib.schema import analyse_article, article_fields, build_schema
+from searchlib.schema import build_schema
+from searchlib.segment_writing import commit_segments
 from searchlib.storage import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -40,17 +42,20 @@ from searchlib.storage import (
     clean_up,
     fsync_tree,
     new_generation,
-    open_writer,
     read_manifest,
     remove_stale_generations,
+    remove_temporary_files,
     write_manifest,
     write_stem_table,
     writer_lock,
 )
-from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter, write_vectors
+from searchlib.term_vectors import write_vectors
 
 PROGRESS_EVERY = 500
 DEFAULT_MEMORY_MB = 128
+"""whoosh's pool in an incremental update."""
+BUILD_MEMORY_MB = 400
+"""What a build may hold in memory, its worker processes included."""
 
 
 def write_index(
@@ -60,13 +65,17 @@ def write_index(
     settings: AnalysisSettings | None = None,
     on_problem: ProblemHandler | None = None,
     on_progress: ProgressHandler | None = None,
-    memory_mb: int = DEFAULT_MEMORY_MB,
+    memory_mb: int = BUILD_MEMORY_MB,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build (or rebuild) the index at ``index_dir`` from ``source``.
 
     The previous index, if any, answers queries until the new one is
-    complete, then is replaced in one step.
+    complete, then is replaced in one step.  The build holds about
+    ``memory_mb`` of memory at most, whatever the corpus size, and writes
+    with ``workers`` processes (by default one per core, at most two) when
+    the corpus is larger than one batch.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -83,7 +92,15 @@ def write_index(
         generation_dir = index_dir / generation
         generation_dir.mkdir()
         try:
-            indexed = _write_generation(articles, generation_dir, analyzer, on_progress, memory_mb)
+            indexed = _write_generation(
+                articles,
+                generation_dir,
+                analyzer,
+                on_progress,
+                memory_mb,
+                default_workers() if workers is None else workers,
+                _expected_bytes(source),
+            )
             if indexed == 0:
                 where = source if isinstance(source, (str, Path)) else "the input"
                 raise CorpusError(
@@ -111,40 +128,62 @@ def _write_generation(
     analyzer: Analyzer,
     on_progress: ProgressHandler | None,
     memory_mb: int,
+    workers: int,
+    expected_bytes: int | None,
 ) -> int:
     storage = DurableFileStorage(str(generation_dir))
     engine = storage.create_index(build_schema())
-    writer = open_writer(generation_dir.parent, engine, memory_mb)
-    impact = ImpactWriter()
+    batches = BatchWriter(
+        generation_dir,
+        analyzer,
+        memory_mb=memory_mb,
+        workers=workers,
+        expected_bytes=expected_bytes,
+    )
     documents = DocumentStoreWriter(generation_dir)
-    vectors = VectorRunWriter()
+    document_ids: list[str] = []
     indexed = 0
     try:
         for article in articles:
-            analysed = analyse_article(article, analyzer)
-            writer.add_document(**article_fields(article, analysed))
-            scored = {"content": analysed.content, "title": analysed.title}
-            impact.add(article.id, scored)
-            vectors.add(scored, analysed.body_starts)
+            batches.add(article)
             documents.add(indexed, article)
+            document_ids.append(article.id)
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
                 on_progress(indexed)
+        written = batches.finish()
     except BaseException:
-        writer.cancel()
+        batches.cancel()
         documents.cancel()
         raise
     documents.close()
-    writer.commit()
-    _check_document_numbers(engine, impact.document_ids)
-    impact.write(generation_dir, engine.latest_generation())
-    vectors.write(generation_dir / VECTOR_RUNS_DIR, 0)
-    write_vectors(generation_dir, [0])
-    write_stem_table(generation_dir, analyzer.stem_filter.cache)
+    commit_segments(storage, engine.schema, [batch.segment for batch in written])
+    engine = storage.open_index()
+    _check_document_numbers(engine, document_ids)
+    write_impact(
+        generation_dir,
+        [batch.number for batch in written],
+        document_ids,
+        engine.latest_generation(),
+    )
+    write_vectors(generation_dir, [batch.number for batch in written])
+    write_stem_table(generation_dir, batches.stems)
+    remove_temporary_files(generation_dir)
     fsync_tree(generation_dir)  # before the manifest names this generation
     if on_progress is not None:
         on_progress(indexed)
     return indexed
+
+
+def _expected_bytes(source: object) -> int | None:
+    """The size of the articles' text, when they are all at hand (a list)."""
+    if not isinstance(source, Sequence) or isinstance(source, str):
+        return None
+    return sum(text_size(a) for a in source if isinstance(a, Article) and _has_text(a))
+
+
+def _has_text(article: Article) -> bool:
+    return all(isinstance(text, str) for text in (article.title, article.subtitle, article.text))
 
 
 def _check_document_numbers(engine: Any, document_ids: list[str]) -> None:

@@ -114,6 +114,14 @@ def remove_stale_generations(index_dir: Path, keep: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def remove_temporary_files(folder: Path) -> None:
+    """Remove whoosh's temporary folders from a generation folder once its
+    segments are written (whoosh's writer would destroy its own)."""
+    for child in folder.iterdir():
+        if child.is_dir() and child.name.endswith(".tmp"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
 def fsync_directory(directory: Path) -> None:
     descriptor = os.open(directory, os.O_RDONLY)
     try:
@@ -139,6 +147,10 @@ class _SyncOnClose:
 
     def __init__(self, file: Any) -> None:
         self._file = file
+        # whoosh calls these once a posting or more: bound here, not looked up.
+        self.write = file.write
+        self.tell = file.tell
+        self.seek = file.seek
 
     def close(self) -> None:
         if not self._file.closed:

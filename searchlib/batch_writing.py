@@ -1,0 +1,315 @@
+"""Articles -> batches -> whoosh segments and fast-path runs, written in this
+process or in worker processes, within a memory budget.
+
+A build hands its articles, in order, to a ``BatchWriter``.  Articles are
+gathered into batches of a bounded size of text; each batch is analysed and
+written as one whoosh segment (``segment_writing``) and one run of the fast
+path's postings (``impact_writing``) and term vectors (``term_vectors``).
+Memory so depends on the batch size, which the budget sets, not on the
+corpus size.
+
+A corpus that fits in one batch is written in this process.  A larger one
+is shared between this process and a worker process (with two writers, the
+default on two cores or more): a batch goes to the worker when it is free,
+else this process writes it.  Each batch is one segment and whoosh pays per
+term and segment, so batches are as large as the budget allows, about two
+per writer when the corpus's size is known in advance.  whoosh's own
+multiprocessing writer is not used (it is unreliable).  Batches are
+numbered as they are formed, and their segments are listed in that order,
+so document numbers are those of the articles as given.  A worker is a
+fresh interpreter (no copy of the parent's memory, no re-import of the
+caller's script), analyses with the same settings, and dies with its
+parent, so a killed build leaves no writer behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from searchlib.analysis import AnalysisSettings, Analyzer
+from searchlib.impact_writing import RUNS_DIR, write_run
+from searchlib.models import Article
+from searchlib.schema import analyse_article, article_fields
+from searchlib.segment_writing import SegmentBuilder
+from searchlib.storage import DurableFileStorage
+from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter
+
+WORKER_MB = 130
+"""What a worker process holds before any batch: Python, whoosh, numpy and
+the stemmer (nltk alone takes about 80 MB)."""
+PARENT_MB = 40
+"""What a build adds to its own process besides its batches."""
+MEMORY_PER_TEXT_BYTE = 14
+"""Memory a batch takes per character of its articles' text while it is
+written (the articles, their terms and postings; measured on news text)."""
+MIN_BATCH_BYTES = 1 << 20
+SMALL_BATCH_BYTES = 2 << 20
+"""The first batches' size; later ones grow to a quarter of the text so far."""
+MAX_BATCH_DOCUMENTS = 50_000
+
+
+def batch_bytes(memory_mb: int, workers: int) -> int:
+    """The text a batch may hold so that a build (this process and its
+    workers) stays within ``memory_mb``."""
+    spare = (memory_mb - PARENT_MB - WORKER_MB * (workers - 1)) * (1 << 20) // max(workers, 1)
+    return max(MIN_BATCH_BYTES, spare // MEMORY_PER_TEXT_BYTE)
+
+
+def default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One written batch: its segment, its size and the stems it met."""
+
+    number: int
+    segment: Any  # whoosh's Segment
+    count: int
+    stems: list[tuple[str, str]] = field(repr=False)
+
+
+class _BatchContext:
+    """What writing a batch needs in one process; the analyzer lives across batches."""
+
+    def __init__(self, generation_dir: Path, analyzer: Analyzer) -> None:
+        self.generation_dir = generation_dir
+        self.analyzer = analyzer
+        self.storage = DurableFileStorage(str(generation_dir))
+        self.schema = self.storage.open_index().schema
+        self._stems_given = 0
+
+    def write(self, number: int, base: int, articles: Iterable[Article]) -> BatchResult:
+        builder = SegmentBuilder(self.storage, self.schema)
+        vectors = VectorRunWriter()
+        for article in articles:
+            analysed = analyse_article(article, self.analyzer)
+            builder.add(article_fields(article, analysed))
+            vectors.add(
+                {"content": analysed.content, "title": analysed.title}, analysed.body_starts
+            )
+        postings = builder.finish()
+        write_run(self.generation_dir / RUNS_DIR, number, base, postings)
+        vectors.write(self.generation_dir / VECTOR_RUNS_DIR, number)
+        cache = self.analyzer.stem_filter.cache
+        stems = list(cache.items())[self._stems_given :]
+        self._stems_given = len(cache)
+        return BatchResult(number, builder.segment, builder.count, stems)
+
+
+class _Worker:
+    """A worker process (a fresh ``python`` running ``_serve``) and its pipes.
+
+    A fresh interpreter rather than ``multiprocessing``: it never re-imports
+    the caller's main script, and nothing of the parent's memory is copied.
+    Jobs and results are pickled over two pipes of its own, so nothing a
+    library prints can disturb them.
+    """
+
+    def __init__(self, generation_dir: Path, settings: AnalysisSettings) -> None:
+        jobs_read, jobs_write = os.pipe()
+        results_read, results_write = os.pipe()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [package_parent, *filter(None, [environment.get("PYTHONPATH")])]
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_MAIN, str(jobs_read), str(results_write)],
+            pass_fds=(jobs_read, results_write),
+            env=environment,
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(jobs_read)
+        os.close(results_write)
+        self._jobs = os.fdopen(jobs_write, "wb")
+        self._results = os.fdopen(results_read, "rb")
+        self.busy = False
+        self._send((generation_dir, settings, os.getpid()))
+
+    def _send(self, message: object) -> None:
+        pickle.dump(message, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
+        self._jobs.flush()
+
+    def fileno(self) -> int:
+        return self._results.fileno()
+
+    def submit(self, number: int, base: int, articles: list[Article]) -> None:
+        self._send((number, base, articles))
+        self.busy = True
+
+    def result(self) -> BatchResult:
+        try:
+            outcome, value = pickle.load(self._results)
+        except EOFError:
+            code = self.process.wait()
+            raise RuntimeError(f"a build worker ended unexpectedly (exit status {code})") from None
+        self.busy = False
+        if outcome == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """End the worker: at once if it is still working."""
+        if self.busy:
+            self.process.kill()
+        for stream in (self._jobs, self._results):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self.process.wait()
+
+
+def _serve(jobs_descriptor: int, results_descriptor: int) -> None:
+    """A worker's loop: write the batches the parent sends until it closes the pipe."""
+    with os.fdopen(jobs_descriptor, "rb") as jobs, os.fdopen(results_descriptor, "wb") as results:
+        generation_dir, settings, parent = pickle.load(jobs)
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above
+            return
+        context = _BatchContext(generation_dir, Analyzer(settings))
+        while True:
+            try:
+                job = pickle.load(jobs)
+            except EOFError:
+                return
+            try:
+                message: tuple[str, object] = ("ok", context.write(*job))
+            except Exception as error:  # given to the parent, which raises it
+                message = ("error", _picklable(error))
+            pickle.dump(message, results, protocol=pickle.HIGHEST_PROTOCOL)
+            results.flush()
+
+
+def _picklable(error: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(error)))
+    return error
+
+
+class BatchWriter:
+    """Articles added in order -> written batches, in order.
+
+    With ``workers`` above one, ``workers - 1`` worker processes write
+    batches and this process writes one itself whenever they are all busy,
+    then hands the next to the first that is free.
+    """
+
+    def __init__(
+        self,
+        generation_dir: Path,
+        analyzer: Analyzer,
+        *,
+        memory_mb: int,
+        workers: int,
+        expected_bytes: int | None = None,
+    ) -> None:
+        self._generation_dir = generation_dir
+        self._analyzer = analyzer
+        self._workers = max(1, workers)
+        self._largest = batch_bytes(memory_mb, self._workers)
+        if self._workers == 1:  # batch after batch: the fewer the better
+            self._smallest = self._largest
+        elif expected_bytes is not None:  # about two batches a process
+            share = -(-expected_bytes // (2 * self._workers))
+            self._smallest = self._largest = min(self._largest, max(MIN_BATCH_BYTES, share))
+        else:
+            self._smallest = min(self._largest, SMALL_BATCH_BYTES)
+        self._limit = self._smallest
+        self._pending: list[Article] = []
+        self._pending_bytes = 0
+        self._seen_bytes = 0
+        self._base = 0
+        self._batches = 0
+        self._local: _BatchContext | None = None
+        self._pool: list[_Worker] = []
+        self.results: list[BatchResult] = []
+
+    def add(self, article: Article) -> None:
+        self._pending.append(article)
+        size = text_size(article)
+        self._pending_bytes += size
+        self._seen_bytes += size
+        if self._pending_bytes >= self._limit or len(self._pending) >= MAX_BATCH_DOCUMENTS:
+            self._dispatch(last=False)
+
+    def finish(self) -> list[BatchResult]:
+        """Write what is left and wait for every batch; the results in order."""
+        if self._pending:
+            self._dispatch(last=True)
+        for worker in self._pool:
+            if worker.busy:
+                self.results.append(worker.result())
+        self._stop_workers()
+        self.results.sort(key=lambda result: result.number)
+        return self.results
+
+    def cancel(self) -> None:
+        """Stop at once: batches not started are dropped, running ones end."""
+        self._stop_workers()
+
+    @property
+    def stems(self) -> dict[str, str]:
+        """Every word the batches stemmed, with its stem."""
+        stems = dict(self._analyzer.stem_filter.cache)
+        for result in self.results:
+            stems.update(result.stems)
+        return stems
+
+    def _dispatch(self, *, last: bool) -> None:
+        articles, base, number = self._pending, self._base, self._batches
+        self._pending, self._pending_bytes = [], 0
+        self._base += len(articles)
+        self._batches += 1
+        # Of a corpus of unknown size, small batches first, so that the
+        # processes soon all have work; larger ones later, up to the budget.
+        self._limit = min(self._largest, max(self._smallest, self._seen_bytes // 4))
+        if not self._pool and self._workers > 1 and not (last and number == 0):
+            settings = self._analyzer.settings
+            self._pool = [_Worker(self._generation_dir, settings) for _ in range(self._workers - 1)]
+        self._collect(wait=False)
+        idle = next((worker for worker in self._pool if not worker.busy), None)
+        if idle is not None:
+            idle.submit(number, base, articles)
+            return
+        if self._local is None:
+            self._local = _BatchContext(self._generation_dir, self._analyzer)
+        self.results.append(self._local.write(number, base, articles))
+
+    def _collect(self, *, wait: bool) -> None:
+        """Take the results of the workers that finished (waiting for one)."""
+        busy = [worker for worker in self._pool if worker.busy]
+        if not busy:
+            return
+        ready, _, _ = select.select(busy, [], [], None if wait else 0)
+        for worker in ready:
+            self.results.append(worker.result())
+
+    def _stop_workers(self) -> None:
+        for worker in self._pool:
+            worker.stop()
+        self._pool = []
+
+
+def text_size(article: Article) -> int:
+    """The characters of an article's text fields: what a batch is measured in."""
+    return len(article.title) + len(article.subtitle) + len(article.text)
+
+
+_WORKER_MAIN = "import sys; import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"

@@ -1,0 +1,163 @@
+"""Batches' postings -> the fast path's arrays (``impact``), in bounded memory.
+
+Each batch of a build (``batch_writing``) leaves a *run* on disk for every
+scored field: its terms (sorted), each term's posting count, the postings'
+document numbers and frequencies grouped by term, and its documents' field
+lengths.  ``write_impact`` merges the runs into the layout ``impact``
+documents: the union of the runs' vocabularies gives each term its slice,
+and each run's postings are placed into memory-mapped output arrays, run
+after run, so a term's documents stay ascending.  Memory holds one run and
+the vocabulary, whatever the corpus size; the runs are deleted afterwards.
+
+On disk, in the generation folder, ``impact/`` (read by ``impact_reading``):
+
+    terms.sqlite       (field, term) -> first posting, posting count
+    <field>.docs.npy   int32 document numbers, grouped by term, ascending
+    <field>.tfs.npy    float32 term frequencies, aligned with .docs
+    <field>.lengths.npy  float64 field length of each document, as whoosh
+                       stores it (one byte, decoded)
+    id_order.npy       int32 rank of each document's id in sorted order
+                       (ties in score are broken by id)
+    meta.json          document count, total and mean stored field lengths,
+                       and the whoosh commit the arrays describe
+
+Documents are numbered as whoosh numbers them in a freshly built index: in
+the order they were added.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pickle
+import shutil
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.lib.format import open_memmap
+
+from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
+from searchlib.segment_writing import FieldPostings, in_byte_order
+
+RUNS_DIR = "impact-runs"
+
+
+def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPostings]) -> None:
+    """Save one batch's scored postings; its documents are numbered from ``base``."""
+    folder.mkdir(exist_ok=True)
+    for field in SCORED_FIELDS:
+        postings = fields[field]
+        ordered = in_byte_order(postings.terms)
+        terms = [text for text, _ in ordered]
+        entries = [postings.terms[term] for _, term in ordered]
+        counts = np.fromiter((len(entry[0]) for entry in entries), np.int64, len(entries))
+        total = int(counts.sum())
+        numbers = np.fromiter(
+            itertools.chain.from_iterable(entry[0] for entry in entries), np.int32, total
+        )
+        frequencies = np.fromiter(
+            itertools.chain.from_iterable(entry[1] for entry in entries), np.float32, total
+        )
+        np.savez(
+            folder / f"{number:06d}.{field}.npz",
+            counts=counts,
+            docs=numbers + np.int32(base),
+            tfs=frequencies,
+            lengths=np.asarray(postings.lengths, dtype=np.int64),
+        )
+        (folder / f"{number:06d}.{field}.terms").write_bytes(pickle.dumps(terms, protocol=5))
+
+
+def _read_run(folder: Path, number: int, field: str) -> tuple[list[bytes], dict[str, np.ndarray]]:
+    terms = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes())
+    with np.load(folder / f"{number:06d}.{field}.npz") as arrays:
+        return terms, {name: arrays[name] for name in arrays.files}
+
+
+def write_impact(
+    generation_dir: Path,
+    run_numbers: Sequence[int],
+    document_ids: Sequence[str],
+    engine_generation: int,
+) -> None:
+    """Merge the runs in ``generation_dir/impact-runs`` (in document order)
+    into ``generation_dir/impact``, then delete them."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    runs = generation_dir / RUNS_DIR
+    folder = generation_dir / IMPACT_DIR
+    folder.mkdir()
+    database = sqlite3.connect(folder / "terms.sqlite")
+    database.execute(
+        "CREATE TABLE terms (field TEXT, term TEXT, start INTEGER, count INTEGER,"
+        " PRIMARY KEY (field, term)) WITHOUT ROWID"
+    )
+    totals = {}
+    means = {}
+    for field in SCORED_FIELDS:
+        counts_by_term: dict[bytes, int] = {}
+        for number in run_numbers:
+            terms, arrays = _read_run(runs, number, field)
+            for term, count in zip(terms, arrays["counts"].tolist(), strict=True):
+                counts_by_term[term] = counts_by_term.get(term, 0) + count
+        vocabulary = sorted(counts_by_term)
+        counts = np.fromiter((counts_by_term[t] for t in vocabulary), np.int64, len(vocabulary))
+        starts = np.zeros(len(vocabulary), dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        slot = {term: index for index, term in enumerate(vocabulary)}
+        del counts_by_term
+        total = int(counts.sum())
+        docs = open_memmap(folder / f"{field}.docs.npy", "w+", np.int32, (total,))
+        tfs = open_memmap(folder / f"{field}.tfs.npy", "w+", np.float32, (total,))
+        filled = starts.copy()
+        lengths = []
+        for number in run_numbers:
+            terms, arrays = _read_run(runs, number, field)
+            where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
+            run_counts = arrays["counts"]
+            run_starts = np.cumsum(run_counts) - run_counts
+            target = np.repeat(filled[where] - run_starts, run_counts)
+            target += np.arange(len(target), dtype=np.int64)
+            docs[target] = arrays["docs"]
+            tfs[target] = arrays["tfs"]
+            filled[where] += run_counts
+            lengths.append(arrays["lengths"])
+        docs.flush()
+        tfs.flush()
+        del docs, tfs
+        database.executemany(
+            "INSERT INTO terms VALUES (?, ?, ?, ?)",
+            (
+                (field, term.decode("utf-8"), start, count)
+                for term, start, count in zip(
+                    vocabulary, starts.tolist(), counts.tolist(), strict=True
+                )
+            ),
+        )
+        raw = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        # whoosh keeps one byte per field length; score with what it keeps.
+        distinct, inverse = np.unique(raw, return_inverse=True)
+        decoded = np.asarray(
+            [byte_to_length(length_to_byte(int(n))) for n in distinct], dtype=np.float64
+        )
+        stored = decoded[inverse].astype(np.float64)
+        np.save(folder / f"{field}.lengths.npy", stored)
+        totals[field] = int(raw.sum())
+        # As ``whoosh_scoring.mean_stored_length`` computes it for whoosh.
+        means[field] = int(stored.sum()) / len(stored) if len(stored) else 0.0
+    database.commit()
+    database.close()
+    order = np.argsort(np.asarray(document_ids, dtype=object), kind="stable")
+    id_order = np.empty(len(order), dtype=np.int32)
+    id_order[order] = np.arange(len(order), dtype=np.int32)
+    np.save(folder / "id_order.npy", id_order)
+    meta = {
+        "documents": len(document_ids),
+        "total_lengths": totals,
+        "mean_stored_lengths": means,
+        "engine_generation": engine_generation,
+    }
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(runs, ignore_errors=True)
