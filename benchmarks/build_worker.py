@@ -42,14 +42,14 @@ def memory_high_water() -> int:
 def descendants_rss() -> int:
     """Resident set of this process's descendants together, in bytes (Linux)."""
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
             try:
-                stat = Path(f"/proc/{entry}/stat").read_text(encoding="ascii", errors="replace")
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
             except OSError:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry))
+            children.setdefault(parent, []).append(int(entry.name))
     total, waiting = 0, list(children.get(os.getpid(), []))
     while waiting:
         pid = waiting.pop()

@@ -24,11 +24,9 @@ from searchlib.errors import (
     SearchlibError,
     SynonymFormatError,
 )
-from searchlib.indexing import BuildReport
-from searchlib.models import Article, CorpusProblem, Hit
+from searchlib.models import Article, BuildReport, CorpusProblem, Hit, UpdateReport
 from searchlib.ranking import RankingSettings
 from searchlib.search import Index, IndexInfo, SearchResults, build_index, open_index
-from searchlib.updating import UpdateReport
 
 __all__ = [
     "AnalysisSettings",

@@ -4,8 +4,9 @@ process or in worker processes, within a memory budget.
 A build hands its articles, in order, to a ``BatchWriter``.  Articles are
 gathered into batches of a bounded size of text; each batch is analysed and
 written as one whoosh segment (``segment_writing``) and one run of the fast
-path's postings (``impact_writing``).  Memory so depends on the batch size,
-which the budget sets, not on the corpus size.
+path's postings (``impact_writing``) and term vectors (``term_vectors``).
+Memory so depends on the batch size, which the budget sets, not on the
+corpus size.
 
 A corpus that fits in one batch is written in this process.  A larger one
 is shared between this process and a worker process (with two writers, the
@@ -43,6 +44,7 @@ from searchlib.models import Article
 from searchlib.schema import analyse_article, article_fields
 from searchlib.segment_writing import SegmentBuilder
 from searchlib.storage import DurableFileStorage
+from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter
 
 WORKER_MB = 130
 """What a worker process holds before any batch: Python, whoosh, numpy and
@@ -108,10 +110,16 @@ class _BatchContext:
 
     def write(self, number: int, base: int, articles: Iterable[Article]) -> BatchResult:
         builder = SegmentBuilder(self.storage, self.schema)
+        vectors = VectorRunWriter()
         for article in articles:
-            builder.add(article_fields(article, analyse_article(article, self.analyzer)))
+            analysed = analyse_article(article, self.analyzer)
+            builder.add(article_fields(article, analysed))
+            vectors.add(
+                {"content": analysed.content, "title": analysed.title}, analysed.body_starts
+            )
         postings = builder.finish()
         write_run(self.generation_dir / RUNS_DIR, number, base, postings)
+        vectors.write(self.generation_dir / VECTOR_RUNS_DIR, number)
         cache = self.analyzer.stem_filter.cache
         stems = list(cache.items())[self._stems_given :]
         self._stems_given = len(cache)

@@ -20,19 +20,16 @@ import click
 from searchlib.analysis import BUILTIN_STOPWORD_LISTS, STEMMERS, AnalysisSettings
 from searchlib.cli_options import F, corpus_option, index_option, reports_errors
 from searchlib.errors import IndexNotFoundError
-from searchlib.indexing import (
+from searchlib.manifest import (
     BUILD_MEMORY_MB,
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MEMORY_MB,
-    BuildReport,
-    write_index,
+    index_exists,
 )
-from searchlib.models import CorpusProblem
+from searchlib.models import BuildReport, CorpusProblem, UpdateReport
 from searchlib.ranking import RankingSettings
 from searchlib.render import format_size, render_hits, render_json_lines
 from searchlib.search import open_index
-from searchlib.storage import index_exists
-from searchlib.updating import UpdateReport, update_index
 
 PROBLEMS_SHOWN = 20
 
@@ -101,6 +98,8 @@ def _build(
     memory_mb: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildReport:
+    from searchlib.indexing import write_index  # whoosh: only when building
+
     click.echo(f"building index {index_path} from {corpus_path} ...", err=True)
     with _reporting_progress() as problems:
         report = write_index(
@@ -147,6 +146,13 @@ def _use_color(choice: str) -> bool:
 @click.option("--k1", type=click.FloatRange(min=0), default=1.2, show_default=True)
 @click.option("--b", "b", type=click.FloatRange(0, 1), default=0.75, show_default=True)
 @click.option(
+    "--k3",
+    type=click.FloatRange(min=0),
+    default=8.0,
+    show_default=True,
+    help="How much a repeated query word counts (0: once).",
+)
+@click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
@@ -167,6 +173,7 @@ def search_command(
     no_synonyms: bool,
     k1: float,
     b: float,
+    k3: float,
     color: str,
     stemmer: str | None,
     stopwords: str | None,
@@ -186,7 +193,8 @@ def search_command(
         settings=settings,
         synonym_files=[str(p) for p in synonym_files],
         use_synonyms=not no_synonyms,
-        ranking=RankingSettings(k1=k1, b=b),
+        ranking=RankingSettings(k1=k1, b=b, k3=k3),
+        lazy=True,  # one query: whoosh's files only if it needs them
     ) as index:
         results = index.search(" ".join(query), limit=limit)
     if as_json:
@@ -317,6 +325,8 @@ def _update(
     lock_timeout: float,
     delete_missing: bool,
 ) -> UpdateReport:
+    from searchlib.updating import update_index
+
     click.echo(f"updating index {index_path} from {corpus_path} ...", err=True)
     with _reporting_progress() as problems:
         report = update_index(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import email.utils
 import gzip
 import json
 import re
@@ -327,6 +326,8 @@ def _parse_written_date(value: str) -> dt.date | None:
     if len(value) > 64:
         return None
     with contextlib.suppress(TypeError, ValueError, IndexError):
+        import email.utils  # RFC 2822 dates are rare: not imported for every search
+
         return email.utils.parsedate_to_datetime(value).date()
     for pattern in _WRITTEN_DATE_FORMATS:
         with contextlib.suppress(ValueError):

@@ -11,14 +11,19 @@ text: there is no cut-off after the first few kilobytes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable
+from itertools import accumulate
 
 from searchlib.analysis import Analyzer
 from searchlib.models import Snippet
 
 SNIPPET_LENGTH = 200
 ELLIPSIS = "\u2026"
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]*\s+|\n\s*")
+# A sentence ends after . ! ? or an ellipsis (and closing quotes or
+# brackets) before white space, or at a line break; the next starts where
+# the white space ends (only the ends of matches are used).
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
@@ -112,32 +117,83 @@ def make_snippet(
     if not text:
         return Snippet("")
     matches = find_matches(text, analyzer, terms, phrases) if terms or phrases else []
+    return cut_snippet(text, matches, length)
+
+
+def spans_from_starts(
+    text: str, starts: Iterable[tuple[int, int]], pattern: re.Pattern[str]
+) -> list[Span]:
+    """Matches given as (start of first token, start of last token), as the
+    index saved them, -> the spans ``find_matches`` gives: the last token
+    ends where the tokenizer's ``pattern``, matched at its start, ends."""
+    spans = []
+    for first, last in starts:
+        token = pattern.match(text, last)
+        if token is not None:  # always, unless the text changed under the index
+            spans.append((first, token.end()))
+    return _merge(spans, text)
+
+
+def cut_snippet(text: str, matches: list[Span], length: int = SNIPPET_LENGTH) -> Snippet:
+    """The best fragment of ``text`` around ``matches`` (sorted, merged spans)."""
+    if not text:
+        return Snippet("")
     start, end = _best_window(text, matches, length)
     return _cut(text, start, end, matches)
 
 
-def _sentence_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
+class _SentenceStarts:
+    """Where a text's sentences start, found only as far as they are asked
+    for: the best window is near the matches, and a long article need not
+    be read past them."""
+
+    def __init__(self, text: str) -> None:
+        self._found = [0]
+        self._ends = _SENTENCE_END.finditer(text)
+        self._length = len(text)
+
+    def get(self, number: int) -> int | None:
+        """The start of sentence ``number`` (from 0), None past the last."""
+        while number >= len(self._found):
+            end = next(self._ends, None)
+            if end is None:
+                return None
+            if end.end() < self._length:
+                self._found.append(end.end())
+        return self._found[number]
 
 
 def _best_window(text: str, matches: list[Span], length: int) -> Span:
-    """Whole sentences, about ``length`` characters, holding the most matches."""
+    """Whole sentences, about ``length`` characters, holding the most matches.
+
+    A window opens at a sentence start and takes sentences until it is 60%
+    of ``length`` long; both its end and the matches it holds only move
+    forward from one sentence start to the next (``matches`` are sorted
+    and do not overlap), so one pass finds every window."""
     if not matches:
         return 0, _word_boundary(text, min(len(text), length))
-    starts = _sentence_starts(text)
+    starts = _SentenceStarts(text)
     best: tuple[int, int, int] | None = None  # (-score, start, end)
-    match_index = 0
-    for number, start in enumerate(starts):
-        while match_index < len(matches) and matches[match_index][0] < start:
-            match_index += 1
-        if match_index == len(matches):
+    first_inside = 0  # the first match at or after the window's start
+    after_inside = 0  # the first match ending after the window's end
+    number = 0
+    following = 0  # the sentence after the window, or len(starts)
+    while (start := starts.get(number)) is not None:
+        while first_inside < len(matches) and matches[first_inside][0] < start:
+            first_inside += 1
+        if first_inside == len(matches):
             break
-        end = starts[number + 1] if number + 1 < len(starts) else len(text)
-        following = number + 1
-        while end - start < length * 0.6 and following < len(starts):
+        following = max(following, number + 1)
+        while (next_start := starts.get(following)) is not None and (
+            next_start - start < length * 0.6
+        ):
             following += 1
-            end = starts[following] if following < len(starts) else len(text)
-        inside = [m for m in matches[match_index:] if m[1] <= end]
+        end = _start_or_end(starts, following, text)
+        after_inside = max(after_inside, first_inside)
+        while after_inside < len(matches) and matches[after_inside][1] <= end:
+            after_inside += 1
+        number += 1
+        inside = matches[first_inside:after_inside]
         if not inside:
             continue
         score = len({text[s:e].lower() for s, e in inside}) * 10 + len(inside)
@@ -152,6 +208,11 @@ def _best_window(text: str, matches: list[Span], length: int) -> Span:
     if end - start > length:
         start, end = _trim_around(text, start, end, matches, length)
     return start, end
+
+
+def _start_or_end(starts: _SentenceStarts, number: int, text: str) -> int:
+    found = starts.get(number)
+    return len(text) if found is None else found
 
 
 def _trim_around(text: str, start: int, end: int, matches: list[Span], length: int) -> Span:
@@ -182,32 +243,49 @@ def _word_boundary(text: str, index: int, forward: bool = False) -> int:
 def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
     """The fragment [start, end) with white space folded, ellipses where it
     cuts a sentence, and the matches' spans moved into it."""
-    pieces: list[str] = []
-    offsets: list[int] = []  # offsets[i] = position in snippet of text[start + i]
-    position = 0
-    if start > 0 and not _starts_sentence(text, start):
-        pieces.append(ELLIPSIS + " ")
-        position = 2
-    last_space = True
-    for char in text[start:end]:
-        offsets.append(position)
-        if char.isspace():
-            if last_space:
-                continue
-            char = " "
-            last_space = True
-        else:
-            last_space = False
-        pieces.append(char)
-        position += 1
-    offsets.append(position)
-    body = "".join(pieces).rstrip()
-    if end < len(text) and not text[start:end].rstrip().endswith((".", "!", "?", '"', "\u201d")):
+    window = text[start:end]
+    opening = ELLIPSIS + " " if start > 0 and not _starts_sentence(text, start) else ""
+    folded = _SPACE.sub(" ", window)
+    if window[:1].isspace():
+        folded = folded[1:]  # white space opening the fragment is dropped
+    body = (opening + folded).rstrip()
+    if end < len(text) and not window.rstrip().endswith((".", "!", "?", '"', "\u201d")):
         body += " " + ELLIPSIS
+    position = _FoldedPositions(window, len(opening))
     highlights = tuple(
-        (offsets[s - start], offsets[e - start]) for s, e in matches if s >= start and e <= end
+        (position.of(s - start), position.of(e - start))
+        for s, e in matches
+        if s >= start and e <= end
     )
     return Snippet(body, highlights)
+
+
+class _FoldedPositions:
+    """Where a character of a fragment lands once its white space is
+    folded (each run to one space, a leading run dropped): its index less
+    the characters dropped before it, plus what opens the snippet."""
+
+    def __init__(self, window: str, opening: int) -> None:
+        self._opening = opening
+        self._runs: list[Span] = [run.span() for run in _SPACE.finditer(window)]
+        self._run_starts = [first for first, _ in self._runs]
+        # By the runs before each run: all of a leading run, the rest of the others.
+        dropped = [last - first - (first > 0) for first, last in self._runs]
+        self._dropped_before = [0, *accumulate(dropped)]
+
+    @staticmethod
+    def _dropped(first: int, last: int, before: int) -> int:
+        """Characters of the run [first, last) dropped before index ``before``."""
+        kept = 0 if first == 0 else 1  # a run keeps one space, unless it opens the window
+        return max(0, min(before, last) - (first + kept))
+
+    def of(self, index: int) -> int:
+        runs = bisect_left(self._run_starts, index)  # runs starting before ``index``
+        dropped = self._dropped_before[runs - 1] if runs else 0
+        if runs:
+            first, last = self._runs[runs - 1]
+            dropped += self._dropped(first, last, index)
+        return self._opening + index - dropped
 
 
 def _starts_sentence(text: str, index: int) -> bool:

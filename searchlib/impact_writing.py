@@ -8,6 +8,21 @@ documents: the union of the runs' vocabularies gives each term its slice,
 and each run's postings are placed into memory-mapped output arrays, run
 after run, so a term's documents stay ascending.  Memory holds one run and
 the vocabulary, whatever the corpus size; the runs are deleted afterwards.
+
+On disk, in the generation folder, ``impact/`` (read by ``impact_reading``):
+
+    terms.sqlite       (field, term) -> first posting, posting count
+    <field>.docs.npy   int32 document numbers, grouped by term, ascending
+    <field>.tfs.npy    float32 term frequencies, aligned with .docs
+    <field>.lengths.npy  float64 field length of each document, as whoosh
+                       stores it (one byte, decoded)
+    id_order.npy       int32 rank of each document's id in sorted order
+                       (ties in score are broken by id)
+    meta.json          document count, total and mean stored field lengths,
+                       and the whoosh commit the arrays describe
+
+Documents are numbered as whoosh numbers them in a freshly built index: in
+the order they were added.
 """
 
 from __future__ import annotations
@@ -23,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.format import open_memmap
 
-from searchlib.impact import IMPACT_DIR, SCORED_FIELDS
+from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 from searchlib.segment_writing import FieldPostings, in_byte_order
 
 RUNS_DIR = "impact-runs"
@@ -80,6 +95,7 @@ def write_impact(
         " PRIMARY KEY (field, term)) WITHOUT ROWID"
     )
     totals = {}
+    means = {}
     for field in SCORED_FIELDS:
         counts_by_term: dict[bytes, int] = {}
         for number in run_numbers:
@@ -126,8 +142,11 @@ def write_impact(
         decoded = np.asarray(
             [byte_to_length(length_to_byte(int(n))) for n in distinct], dtype=np.float64
         )
-        np.save(folder / f"{field}.lengths.npy", decoded[inverse].astype(np.float64))
+        stored = decoded[inverse].astype(np.float64)
+        np.save(folder / f"{field}.lengths.npy", stored)
         totals[field] = int(raw.sum())
+        # As ``whoosh_scoring.mean_stored_length`` computes it for whoosh.
+        means[field] = int(stored.sum()) / len(stored) if len(stored) else 0.0
     database.commit()
     database.close()
     order = np.argsort(np.asarray(document_ids, dtype=object), kind="stable")
@@ -137,6 +156,7 @@ def write_impact(
     meta = {
         "documents": len(document_ids),
         "total_lengths": totals,
+        "mean_stored_lengths": means,
         "engine_generation": engine_generation,
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

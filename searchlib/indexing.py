@@ -10,8 +10,8 @@ them with the chain of ``analysis``, and writes them:
 
 Bad records are reported and skipped; the rest are indexed.  A corpus is a
 set of articles: of two with the same id the first wins, as in
-``read_articles``, and the other is reported.  This module also reads back
-what an index saved: ``saved_analyzer``, ``check_settings``.
+``read_articles``, and the other is reported.  ``saved_settings`` reads
+back what an index saved.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from searchlib.analysis import STEMMERS, AnalysisSettings, Analyzer
-from searchlib.analysis.tokenizer import NewsTokenizer
+from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.batch_writing import BatchWriter, default_workers, text_size
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
+from searchlib.document_store import DocumentStoreWriter
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact_writing import write_impact
-from searchlib.models import Article, CorpusProblem
+from searchlib.manifest import BUILD_MEMORY_MB, DEFAULT_LOCK_TIMEOUT, SYNONYM_CACHE_DIR
+from searchlib.models import Article, BuildReport, CorpusProblem, ProgressHandler
 from searchlib.schema import build_schema
 from searchlib.segment_writing import commit_segments
 from searchlib.storage import (
@@ -49,26 +49,9 @@ from searchlib.storage import (
     write_stem_table,
     writer_lock,
 )
+from searchlib.term_vectors import write_vectors
 
-ProgressHandler = Callable[[int], None]
-SYNONYM_CACHE_DIR = "synonym-cache"
 PROGRESS_EVERY = 500
-DEFAULT_MEMORY_MB = 128
-"""whoosh's pool in an incremental update."""
-BUILD_MEMORY_MB = 400
-"""What a build may hold in memory, its worker processes included."""
-DEFAULT_LOCK_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did."""
-
-    indexed: int
-    skipped: int
-    repaired: int
-    seconds: float
-    problems: tuple[CorpusProblem, ...] = field(default=(), repr=False)
 
 
 def write_index(
@@ -153,11 +136,13 @@ def _write_generation(
         workers=workers,
         expected_bytes=expected_bytes,
     )
+    documents = DocumentStoreWriter(generation_dir)
     document_ids: list[str] = []
     indexed = 0
     try:
         for article in articles:
             batches.add(article)
+            documents.add(indexed, article)
             document_ids.append(article.id)
             indexed += 1
             if on_progress is not None and indexed % PROGRESS_EVERY == 0:
@@ -165,7 +150,9 @@ def _write_generation(
         written = batches.finish()
     except BaseException:
         batches.cancel()
+        documents.cancel()
         raise
+    documents.close()
     commit_segments(storage, engine.schema, [batch.segment for batch in written])
     engine = storage.open_index()
     _check_document_numbers(engine, document_ids)
@@ -175,6 +162,7 @@ def _write_generation(
         document_ids,
         engine.latest_generation(),
     )
+    write_vectors(generation_dir, [batch.number for batch in written])
     write_stem_table(generation_dir, batches.stems)
     remove_temporary_files(generation_dir)
     fsync_tree(generation_dir)  # before the manifest names this generation
@@ -263,61 +251,6 @@ def well_formed(article: object, number: int, report: ProblemHandler) -> bool:
         )
     report(CorpusProblem("<articles>", number, reason))
     return False
-
-
-# -- saved settings ---------------------------------------------------------------
-
-
-def saved_analyzer(
-    index_dir: Path, manifest: dict[str, Any], known_stems: Mapping[str, str] | None = None
-) -> Analyzer:
-    """The analysis chain an index was built with, as its manifest records it
-    (with the index's saved stems, when given)."""
-    analysis = manifest.get("analysis")
-    settings = _saved_settings(analysis)
-    if settings is None or not isinstance(analysis, dict):
-        raise IncompatibleIndexError(
-            f"index at {index_dir} does not record its analysis settings as this searchlib "
-            f"expects (written by searchlib {manifest.get('searchlib_version', '?')}); "
-            f"rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    if analysis.get("tokenizer") != NewsTokenizer.name:
-        raise IncompatibleIndexError(
-            f"index at {index_dir} was tokenized as {analysis.get('tokenizer')!r} (searchlib "
-            f"{manifest.get('searchlib_version', '?')}); this searchlib tokenizes as "
-            f"{NewsTokenizer.name!r}: rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    return Analyzer(settings, stopwords=analysis["stopword_list"], known_stems=known_stems)
-
-
-def _saved_settings(analysis: object) -> AnalysisSettings | None:
-    if not isinstance(analysis, dict):
-        return None
-    stemmer, stopwords = analysis.get("stemmer"), analysis.get("stopwords")
-    fold_accents, words = analysis.get("fold_accents"), analysis.get("stopword_list")
-    if (
-        stemmer not in STEMMERS
-        or not isinstance(stopwords, str)
-        or not isinstance(fold_accents, bool)
-        or not isinstance(words, list)
-        or not all(isinstance(word, str) for word in words)
-    ):
-        return None
-    return AnalysisSettings(stemmer=stemmer, stopwords=stopwords, fold_accents=fold_accents)
-
-
-def check_settings(path: Path, manifest: dict[str, Any], settings: AnalysisSettings) -> None:
-    """Raise if ``settings`` differ from those the index was built with."""
-    wanted = Analyzer(settings).describe()
-    saved = manifest["analysis"]
-    for key in ("tokenizer", "stemmer", "stopwords_sha256", "fold_accents"):
-        if saved.get(key) != wanted[key]:
-            shown = "stopwords" if key == "stopwords_sha256" else key
-            raise IncompatibleIndexError(
-                f"index at {path} was built with {shown}={saved.get(shown)!r}, not "
-                f"{wanted[shown]!r}: rebuild it with these settings ('searchlib index') "
-                "or leave them out to use the index's own"
-            )
 
 
 def _manifest(analyzer: Analyzer, generation: str, indexed: int, skipped: int) -> dict[str, Any]:

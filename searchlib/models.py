@@ -1,13 +1,15 @@
 """Plain data passed between the pipeline stages.
 
-corpus -> ``Article`` -> indexing; search -> ``Hit`` -> render.  Nothing here
-imports whoosh: these are the types a user of the library sees.
+corpus -> ``Article`` -> indexing -> ``BuildReport`` (updating -> ``UpdateReport``);
+search -> ``Hit`` -> render.  Nothing here imports whoosh: these are the
+types a user of the library sees.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,11 @@ class Article:
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
+
+
+def article_body(subtitle: str, text: str) -> str:
+    """The text under an article's title, as indexed and as snippets cut it."""
+    return f"{subtitle}\n\n{text}" if subtitle else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +74,37 @@ class Hit:
     snippet: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
     """Character spans ``[start, end)`` of the matches in ``snippet``."""
+
+
+ProgressHandler = Callable[[int], None]
+"""Told how many articles a build or update has read so far."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    indexed: int
+    skipped: int
+    repaired: int
+    seconds: float
+    problems: tuple[CorpusProblem, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an update did to an index, and how many documents it holds now."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    repaired: int = 0
+    documents: int = 0
+    seconds: float = 0.0
+    problems: tuple[CorpusProblem, ...] = field(default=(), repr=False)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)

@@ -1,17 +1,18 @@
-"""Syntax tree -> whoosh query, with analysis and synonym expansion.
+"""Syntax tree -> concepts with synonyms, and (on demand) whoosh queries.
 
 The query side of the pipeline: every word goes through the same analysis
 chain as the indexed text; runs of plain words are matched against the
-synonym map; each concept becomes a whoosh query over the fields it targets.
+synonym map; each word or matched run becomes a ``Concept``.
 
-Two whoosh queries come out of one tree.  In ``all_words`` the words of a
-``Sequence`` are all required; in ``any_words`` some are enough.  The
-searcher ranks the first's hits above the second's, so documents with all
-the words come first.  Explicit ``AND``, ``OR`` and ``NOT`` mean the same in
-both.
+A query made only of words and phrases side by side (a bag of concepts) is
+what the fast path (``impact_reading``) answers, without whoosh; whoosh's
+queries for it are built only if asked for (``CompiledQuery.any_words``).
+Any other query (fields, AND/OR/NOT, dates) is built for whoosh at once,
+by ``whoosh_queries``, which also says how its two queries rank.
 
-A word repeated in a query counts once for each time it is written (long
-natural-language queries repeat their key words).  A synonym counts
+A word repeated in a query weighs more each time it is written, with
+diminishing returns (BM25's k3, ``ranking.bm25_query_term_weight``): long
+natural-language queries repeat their key words.  A synonym counts
 ``synonym_weight`` times as much as the user's own word, and a concept
 scores the best of its ways to match, not their sum.  A synonym rarer than
 the user's words is weighed down further (``ranking.capped_synonym_weight``),
@@ -21,37 +22,27 @@ so that it never outscores them; the idfs come from the index through
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from whoosh import query as wq
-from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
+from typing import TYPE_CHECKING, Protocol
 
 from searchlib.analysis import Analyzer
 from searchlib.analysis.synonym_map import Phrase as TermPhrase
 from searchlib.analysis.synonym_map import SynonymMap
 from searchlib.errors import QuerySyntaxError
-from searchlib.query_syntax import (
-    MAX_CLAUSES,
-    AllOf,
-    AnyOf,
-    DateRange,
-    Node,
-    Not,
-    Phrase,
-    Sequence,
-    Word,
-)
-from searchlib.ranking import RankingSettings, capped_synonym_weight
-from searchlib.schema import DEFAULT_FIELDS
+from searchlib.query_syntax import MAX_CLAUSES, Node, Phrase, Sequence, Word
+from searchlib.ranking import RankingSettings, bm25_query_term_weight
+
+if TYPE_CHECKING:
+    from whoosh import query as wq
 
 MAX_PHRASE_TERMS = 256
 """Terms in one phrase or hyphenated word: whoosh's phrase matching slows
 with each, and ``a-b-c-...`` is one word of the query syntax."""
 MAX_QUERY_TERMS = MAX_CLAUSES
 """Terms in a whole query, phrases' terms included."""
+NOTHING_TO_SEARCH = "nothing to search for: the query has only stop words or only NOT clauses"
 
 
 class TermStatistics(Protocol):
@@ -90,29 +81,60 @@ class Concept:
         return tuple(term for word in self.words for term in word)
 
 
-@dataclass(frozen=True)
-class CompiledQuery:
-    """A query ready for whoosh, with what snippets should highlight.
+WhooshQueries = tuple["wq.Query", "wq.Query"]
+"""A query for whoosh as (all words required, some words enough)."""
 
-    ``concepts`` is the same query as weighted concepts (weight = how often
-    it was written) when it is a plain bag of words, else None.
+
+class CompiledQuery:
+    """A compiled query: what snippets should highlight, the synonyms that
+    fired, and the query for whoosh.
+
+    ``concepts`` is the query as weighted concepts (weight = how often it
+    was written) when it is a plain bag of words, else None.  whoosh's two
+    queries are built when first asked for.  In ``all_words`` the words of
+    a ``Sequence`` are all required; in ``any_words`` some are enough.
     """
 
-    all_words: wq.Query
-    any_words: wq.Query
-    highlight_terms: frozenset[str]
-    highlight_phrases: frozenset[TermPhrase]
-    expansions: tuple[Expansion, ...]
-    concepts: tuple[tuple[Concept, int], ...] | None = None
+    def __init__(
+        self,
+        whoosh_queries: Callable[[], WhooshQueries],
+        highlight_terms: frozenset[str],
+        highlight_phrases: frozenset[TermPhrase],
+        expansions: tuple[Expansion, ...],
+        concepts: tuple[tuple[Concept, float], ...] | None = None,
+    ) -> None:
+        self._build_whoosh_queries = whoosh_queries
+        self._whoosh_queries: WhooshQueries | None = None
+        self.highlight_terms = highlight_terms
+        self.highlight_phrases = highlight_phrases
+        self.expansions = expansions
+        self.concepts = concepts
+
+    def _queries(self) -> WhooshQueries:
+        if self._whoosh_queries is None:
+            self._whoosh_queries = self._build_whoosh_queries()
+        return self._whoosh_queries
+
+    @property
+    def all_words(self) -> wq.Query:
+        return self._queries()[0]
+
+    @property
+    def any_words(self) -> wq.Query:
+        return self._queries()[1]
 
     @property
     def tiered(self) -> bool:
         """Whether 'all words' and 'some words' can give different hits."""
-        return bool(self.all_words != self.any_words)
+        all_words, any_words = self._queries()
+        return bool(all_words != any_words)
+
+    def __repr__(self) -> str:
+        return f"CompiledQuery(concepts={self.concepts!r}, expansions={self.expansions!r})"
 
 
 @dataclass
-class _Collected:
+class Collected:
     terms: set[str] = field(default_factory=set)
     phrases: set[TermPhrase] = field(default_factory=set)
     expansions: list[Expansion] = field(default_factory=list)
@@ -145,95 +167,65 @@ class QueryCompiler:
         self._term_count = 0
 
     def compile(self, node: Node) -> CompiledQuery:
-        collected = _Collected()
-        self._term_count = 0
-        all_words = self._compile(node, require_all=True, collected=collected)
-        self._term_count = 0
-        any_words = self._compile(node, require_all=False, collected=_Collected())
-        self._term_count = 0
-        if all_words is None or any_words is None:
-            raise QuerySyntaxError(
-                "nothing to search for: the query has only stop words or only NOT clauses"
-            )
-        unique_expansions = tuple(dict.fromkeys(collected.expansions))
+        concepts = self._bag_of_concepts(node)
+        if concepts is None:
+            return self._compile_for_whoosh(node)
+        words, collected = concepts
+        weighted = tuple(self.weigh_repeats(words))
+        if not weighted:
+            raise QuerySyntaxError(NOTHING_TO_SEARCH)
         return CompiledQuery(
-            all_words,
-            any_words,
+            lambda: self._whoosh_queries(node, Collected()),
             frozenset(collected.terms),
             frozenset(collected.phrases),
-            unique_expansions,
-            self._bag_of_concepts(node),
+            tuple(dict.fromkeys(collected.expansions)),
+            weighted,
         )
 
-    def _bag_of_concepts(self, node: Node) -> tuple[tuple[Concept, int], ...] | None:
-        """The query as weighted concepts, when it is only words and phrases
-        side by side with no field (what the fast path can answer)."""
+    def _compile_for_whoosh(self, node: Node) -> CompiledQuery:
+        collected = Collected()
+        queries = self._whoosh_queries(node, collected)
+        return CompiledQuery(
+            lambda: queries,
+            frozenset(collected.terms),
+            frozenset(collected.phrases),
+            tuple(dict.fromkeys(collected.expansions)),
+        )
+
+    def _whoosh_queries(self, node: Node, collected: Collected) -> WhooshQueries:
+        from searchlib.whoosh_queries import WhooshQueryBuilder
+
+        return WhooshQueryBuilder(self).build(node, collected)
+
+    def _bag_of_concepts(self, node: Node) -> tuple[list[Concept], Collected] | None:
+        """The query's concepts and what they highlight, when it is only
+        words and phrases side by side with no field (what the fast path
+        can answer)."""
         children = node.children if isinstance(node, Sequence) else (node,)
         if not all(isinstance(c, (Word, Phrase)) and c.field is None for c in children):
             return None
         words = [c for c in children if isinstance(c, (Word, Phrase))]
-        return tuple(count_repeats(self._concepts(words, _Collected())))
+        collected = Collected()
+        self.reset_term_count()
+        concepts = self.concepts(words, collected)
+        self.reset_term_count()
+        return concepts, collected
 
-    # -- tree walking --------------------------------------------------------
+    def weigh_repeats(self, concepts: list[Concept]) -> list[tuple[Concept, float]]:
+        """Each distinct concept with the weight of how often it was written
+        (``ranking.bm25_query_term_weight``)."""
+        return [
+            (concept, bm25_query_term_weight(count, self.ranking.k3))
+            for concept, count in count_repeats(concepts)
+        ]
 
-    def _compile(self, node: Node, *, require_all: bool, collected: _Collected) -> wq.Query | None:
-        if isinstance(node, (Word, Phrase)):
-            concepts = self._concept_queries([node], require_all, collected)
-            return concepts[0] if concepts else None
-        if isinstance(node, DateRange):
-            return _date_filter(node)
-        if isinstance(node, Not):
-            raise QuerySyntaxError("NOT needs something to search for beside it, as in: a NOT b")
-        if isinstance(node, AnyOf):
-            if any(isinstance(child, Not) for child in node.children):
-                raise QuerySyntaxError("NOT cannot stand inside OR; write: (a OR b) NOT c")
-            parts = self._compile_all(node.children, require_all, collected)
-            return _combine(wq.Or, parts)
-        if isinstance(node, AllOf):
-            return self._required(node.children, True, require_all, collected)
-        if isinstance(node, Sequence):
-            return self._required(node.children, require_all, require_all, collected)
-        raise TypeError(f"not a query node: {node!r}")
-
-    def _compile_all(
-        self, nodes: SequenceOf[Node], require_all: bool, collected: _Collected
-    ) -> list[wq.Query]:
-        compiled = (self._compile(n, require_all=require_all, collected=collected) for n in nodes)
-        return [q for q in compiled if q is not None]
-
-    def _required(
-        self,
-        children: SequenceOf[Node],
-        all_required: bool,
-        require_all: bool,
-        collected: _Collected,
-    ) -> wq.Query | None:
-        """Children side by side: plain words grouped for synonyms, date
-        ranges always required, NOT clauses subtracted."""
-        negatives = [c.child for c in children if isinstance(c, Not)]
-        dates = [c for c in children if isinstance(c, DateRange)]
-        others = [c for c in children if not isinstance(c, (Not, DateRange))]
-        words = [c for c in others if isinstance(c, (Word, Phrase))]
-        groups = [c for c in others if not isinstance(c, (Word, Phrase))]
-        parts = self._concept_queries(words, require_all, collected)
-        parts += _merge_repeats(self._compile_all(groups, require_all, collected))
-        positive = _combine(wq.And if all_required else wq.Or, parts)
-        filters = [_date_filter(d) for d in dates]
-        if filters:
-            positive = _combine(wq.And, ([positive] if positive else []) + filters)
-        if negatives:
-            if positive is None:
-                raise QuerySyntaxError(
-                    "nothing to search for beside NOT: add a word, as in: Karabakh NOT Armenia"
-                )
-            excluded = self._compile_all(negatives, True, _Collected())
-            if excluded:
-                positive = wq.AndNot(positive, _combine(wq.Or, excluded))
-        return positive
+    def reset_term_count(self) -> None:
+        """Start counting a query's terms anew (``MAX_QUERY_TERMS``)."""
+        self._term_count = 0
 
     # -- words, phrases and synonyms -----------------------------------------
 
-    def _concepts(self, nodes: SequenceOf[Word | Phrase], collected: _Collected) -> list[Concept]:
+    def concepts(self, nodes: SequenceOf[Word | Phrase], collected: Collected) -> list[Concept]:
         """One concept per word, phrase, or run of words that a synonym rule
         matched (with the rule's alternatives)."""
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
@@ -261,34 +253,6 @@ class QueryCompiler:
             concepts.append(Concept(words, alternatives, target))
             index = end
         return concepts
-
-    def _concept_query(self, concept: Concept, require_all: bool) -> wq.Query:
-        """A concept as whoosh sees it: the user's words (all of them, or
-        some) or any synonym, the synonyms weighted down.
-
-        A concept scores the best of its ways to match (a disjunction-max),
-        not their sum: a document holding the user's words and a synonym
-        that repeats one of them ("corridor" in "Berdzor corridor") must not
-        count that word twice.
-        """
-        words = [self._phrase_query(word, concept.field) for word in concept.words]
-        original = _combine(wq.And if require_all else wq.Or, words)
-        choices = [original] if original is not None else []
-        choices += [
-            self._phrase_query(synonym, concept.field, synonym_of=concept.original)
-            for synonym in concept.synonyms
-        ]
-        return choices[0] if len(choices) == 1 else BestOf(choices)
-
-    def _concept_queries(
-        self, nodes: SequenceOf[Word | Phrase], require_all: bool, collected: _Collected
-    ) -> list[wq.Query]:
-        return [
-            self._concept_query(concept, require_all).with_boost(weight)
-            if weight != 1
-            else self._concept_query(concept, require_all)
-            for concept, weight in count_repeats(self._concepts(nodes, collected))
-        ]
 
     def _count_terms(self, terms: TermPhrase) -> None:
         if len(terms) > MAX_PHRASE_TERMS:
@@ -323,90 +287,6 @@ class QueryCompiler:
                 break  # a quoted phrase expands only as a whole
         return best
 
-    def _phrase_query(
-        self, terms: TermPhrase, target: str | None, synonym_of: TermPhrase | None = None
-    ) -> wq.Query:
-        """``terms`` as a word or phrase in each field it targets; as a synonym
-        of ``synonym_of``, weighed by ``_synonym_weight``."""
-        fields = (target,) if target else DEFAULT_FIELDS
-        queries = []
-        for name in fields:
-            boost = self.ranking.title_weight if (name == "title" and not target) else 1.0
-            if boost == 0:
-                continue
-            if synonym_of is not None:
-                boost *= self._synonym_weight(name, synonym_of, terms)
-            if len(terms) == 1:
-                queries.append(wq.Term(name, terms[0], boost=boost))
-            else:
-                queries.append(wq.Phrase(name, list(terms), boost=boost))
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-    def _synonym_weight(self, name: str, original: TermPhrase, synonym: TermPhrase) -> float:
-        """A synonym's weight in field ``name`` (see ``capped_synonym_weight``)."""
-        if self.statistics is None:
-            return self.ranking.synonym_weight
-        idf = self.statistics.idf
-        return capped_synonym_weight(
-            self.ranking.synonym_weight,
-            sum(idf(name, term) for term in original),
-            sum(idf(name, term) for term in synonym),
-        )
-
-
-def _combine(kind: type[wq.CompoundQuery], parts: list[wq.Query]) -> wq.Query | None:
-    parts = [p for p in parts if p is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else kind(parts)
-
-
-class _BestOfMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
-    """whoosh's disjunction-max matcher, corrected.
-
-    whoosh 2.7.5 scores the maximum of both sides even when they stand on
-    different documents, and its ``replace`` drops both sides when one runs
-    out; both are fixed here.
-    """
-
-    def score(self) -> float:
-        a, b = self.a, self.b
-        if not a.is_active():
-            return float(b.score())
-        if not b.is_active():
-            return float(a.score())
-        a_id, b_id = a.id(), b.id()
-        if a_id != b_id:
-            return float(a.score() if a_id < b_id else b.score())
-        return float(max(a.score(), b.score()))
-
-    def replace(self, minquality: float = 0) -> Any:
-        a, b = self.a, self.b
-        if not a.is_active():
-            return b.replace(minquality) if b.is_active() else NullMatcher()
-        if not b.is_active():
-            return a.replace(minquality)
-        if minquality and max(a.max_quality(), b.max_quality()) < minquality:
-            return NullMatcher()
-        new_a, new_b = a.replace(minquality), b.replace(minquality)
-        if not new_a.is_active():
-            return new_b if new_b.is_active() else NullMatcher()
-        if not new_b.is_active():
-            return new_a
-        if new_a is not a or new_b is not b:
-            return self.__class__(new_a, new_b)
-        return self
-
-
-class BestOf(wq.DisjunctionMax):  # type: ignore[misc]
-    """Matches what any subquery matches; scores the best subquery's score."""
-
-    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-        reader = searcher.reader()
-        return self._tree_matcher(
-            subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(reader)
-        )
-
 
 def count_repeats(concepts: list[Concept]) -> list[tuple[Concept, int]]:
     """Each distinct concept with how many times it was written."""
@@ -414,39 +294,3 @@ def count_repeats(concepts: list[Concept]) -> list[tuple[Concept, int]]:
     for concept in concepts:
         counts[concept] = counts.get(concept, 0) + 1
     return list(counts.items())
-
-
-def _merge_repeats(parts: list[wq.Query]) -> list[wq.Query]:
-    """A concept written n times counts n times (query term frequency)."""
-    # Keyed by repr, not by the query: whoosh hashes a compound query as the
-    # XOR of its parts, so Or(title:x, body:x) hashes alike for every x and
-    # a dict of them degrades to a list.
-    counts: dict[str, tuple[wq.Query, int]] = {}
-    for part in parts:
-        key = repr(part)
-        counts[key] = (part, counts[key][1] + 1 if key in counts else 1)
-    return [
-        part if count == 1 else part.with_boost(part.boost * count)
-        for part, count in counts.values()
-    ]
-
-
-def _date_filter(node: DateRange) -> wq.Query:
-    # Dates are indexed as midnight.  An inclusive end takes the whole day;
-    # an exclusive start skips it.
-    start = end = None
-    if node.start:
-        start = dt.datetime.combine(
-            node.start, dt.time.min if node.start_inclusive else dt.time.max
-        )
-    if node.end:
-        end = dt.datetime.combine(node.end, dt.time.max if node.end_inclusive else dt.time.min)
-    date_range = wq.DateRange(
-        "date",
-        start,
-        end,
-        startexcl=not node.start_inclusive,
-        endexcl=not node.end_inclusive,
-    )
-    # A filter: it decides which documents qualify and adds nothing to scores.
-    return wq.ConstantScoreQuery(date_range, score=0.0)

@@ -1,4 +1,4 @@
-"""BM25 parameters and weighting, as small pure functions and whoosh's hook.
+"""BM25 parameters and weighting, as small pure functions.
 
 BM25 (Robertson, Walker, Jones, Hancock-Beaulieu & Gatford, "Okapi at
 TREC-3", 1994; Robertson & Zaragoza, "The Probabilistic Relevance Framework:
@@ -7,20 +7,31 @@ negative:
 
     idf(t)      = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))
     score(t, d) = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+    weight(t)   = qtf * (k3 + 1) / (k3 + qtf)
 
 N is the number of documents, n(t) the number holding term t, tf the term's
 count in the field of document d, dl that field's length in terms and avgdl
-the mean length of the field.  A word without a field is scored in the whole
-article (``content``) and, multiplied by ``title_weight``, in the title.
+the mean length of the field.  A query term written qtf times counts
+weight(t) times: the query side of Okapi BM25 (Robertson et al. 1994, the
+k3 component; k3 = 8 is Terrier's default), which saturates as tf does, so
+that a word repeated throughout a long request does not drown the others
+(k3 = 0 counts it once, a large k3 as often as it is written).
+
+A word without a field is scored in the whole article (``content``) and,
+multiplied by ``title_weight``, in the title.  dl is the length as whoosh
+stores it (one byte, rounded up: 11 terms -> 12, 43 -> 45) and avgdl the
+mean of those stored lengths, not of the exact ones: whoosh's own average
+divides the exact total, so every document looked up to 4% longer than the
+average it was compared with.
+
+The same functions score on both search paths: ``whoosh_scoring`` hands them
+to whoosh's matchers, ``impact_reading`` applies them to posting arrays.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 
 
 @dataclass(frozen=True)
@@ -29,12 +40,16 @@ class RankingSettings:
 
     k1: float = 1.2
     b: float = 0.75
+    k3: float = 8.0
     title_weight: float = 0.5
     synonym_weight: float = 0.5
 
     def __post_init__(self) -> None:
-        if self.k1 < 0 or not 0 <= self.b <= 1:
-            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
+        if self.k1 < 0 or not 0 <= self.b <= 1 or self.k3 < 0:
+            raise ValueError(
+                "BM25 needs k1 >= 0, 0 <= b <= 1 and k3 >= 0 "
+                f"(got k1={self.k1}, b={self.b}, k3={self.k3})"
+            )
         if not 0 <= self.synonym_weight <= 1:
             raise ValueError(
                 "a synonym counts at most as much as the user's own word: "
@@ -46,6 +61,14 @@ def bm25_idf(document_count: int, document_frequency: int) -> float:
     """Inverse document frequency, Lucene's form (always positive)."""
     n = document_frequency
     return math.log(1.0 + (document_count - n + 0.5) / (n + 0.5))
+
+
+def bm25_query_term_weight(count: int, k3: float) -> float:
+    """The weight of a query term written ``count`` times: 1 for one time,
+    growing towards k3 + 1 (Robertson et al. 1994, the k3 component)."""
+    if count <= 1:
+        return float(count)
+    return count * (k3 + 1.0) / (k3 + count)
 
 
 def capped_synonym_weight(synonym_weight: float, original_idf: float, synonym_idf: float) -> float:
@@ -72,31 +95,3 @@ def bm25_term_score(
         return 0.0
     norm = 1.0 - b + b * (length / average_length if average_length > 0 else 0.0)
     return idf * term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
-
-
-class BM25Weighting(WeightingModel):  # type: ignore[misc]
-    """whoosh's hook for the formulas above."""
-
-    def __init__(self, settings: RankingSettings) -> None:
-        self.settings = settings
-
-    def supports_block_quality(self) -> bool:
-        return True
-
-    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
-        if not searcher.schema[fieldname].scorable:  # ids, dates: nothing to rank by
-            return WeightScorer.for_(searcher, fieldname, text)
-        return _BM25Scorer(searcher, fieldname, text, self.settings)
-
-
-class _BM25Scorer(WeightLengthScorer):  # type: ignore[misc]
-    def __init__(self, searcher: Any, fieldname: str, text: bytes, settings: RankingSettings):
-        top = searcher.get_parent()  # collection-wide statistics, not one segment's
-        self.idf = bm25_idf(top.doc_count(), top.doc_frequency(fieldname, text))
-        self.average_length = top.avg_field_length(fieldname) or 1.0
-        self.k1 = settings.k1
-        self.b = settings.b
-        self.setup(searcher, fieldname, text)
-
-    def _score(self, weight: float, length: float) -> float:
-        return bm25_term_score(self.idf, weight, length, self.average_length, self.k1, self.b)

@@ -31,7 +31,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from searchlib.analysis import Analyzer
-from searchlib.models import Article
+from searchlib.models import Article, article_body
 
 DEFAULT_FIELDS = ("content", "title")
 """Fields a query word without a field is searched in."""
@@ -55,11 +55,13 @@ def build_schema() -> Schema:
 
 @dataclass(frozen=True, slots=True)
 class AnalysedArticle:
-    """An article's index terms, field by field."""
+    """An article's index terms, field by field; ``body_starts`` says where
+    each body term's token starts in ``article_body`` (for snippets)."""
 
     title: list[str]
     body: list[str]
     source: list[str]
+    body_starts: list[int]
 
     @property
     def content(self) -> list[str]:
@@ -67,11 +69,12 @@ class AnalysedArticle:
 
 
 def analyse_article(article: Article, analyzer: Analyzer) -> AnalysedArticle:
-    body = f"{article.subtitle}\n{article.text}" if article.subtitle else article.text
+    body, starts = analyzer.terms_and_starts(article_body(article.subtitle, article.text))
     return AnalysedArticle(
         title=analyzer.terms(article.title),
-        body=analyzer.terms(body),
+        body=body,
         source=analyzer.terms(article.source) if article.source else [],
+        body_starts=starts,
     )
 
 

@@ -1,16 +1,20 @@
 """The ``Index`` a user holds: open or build, then search.
 
 Ties the stages together: query text -> ``query_syntax`` -> ``query`` (with
-synonyms) -> whoosh with ``ranking``'s BM25 -> ``highlight`` -> ``Hit``.
+synonyms) -> BM25 (``ranking``) over the fast path's arrays
+(``impact_reading``) or whoosh's matchers (``whoosh_queries``) ->
+``highlight`` -> ``Hit``.
 
 Ranking of a query with several words side by side: documents that hold all
 of them come first, in BM25 order; then documents that hold some of them,
 in BM25 order.  Ties in score are broken by id, so results never depend on
 the order in which documents were indexed.
 
-An open ``Index`` answers from one committed state (a ``storage.Snapshot``)
-until ``refresh``: a batch committed meanwhile is seen whole or not at all,
-and the search count always agrees with ``document_count``.
+An open ``Index`` answers from one committed state (``index_state``) until
+``refresh``: a batch committed meanwhile is seen whole or not at all, and
+the search count always agrees with ``document_count``.  (An index opened
+``lazy`` opens whoosh's files at the first query that needs them; if the
+index changed before that, that query already sees the change.)
 """
 
 from __future__ import annotations
@@ -18,41 +22,42 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from whoosh import query as wq
-
-from searchlib.analysis import AnalysisSettings
+from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
 from searchlib.corpus import ProblemHandler
-from searchlib.errors import IndexNotFoundError, QuerySyntaxError
-from searchlib.highlight import make_snippet
-from searchlib.impact import ImpactIndex
-from searchlib.indexing import (
+from searchlib.errors import IncompatibleIndexError, IndexNotFoundError, QuerySyntaxError
+from searchlib.highlight import cut_snippet, make_snippet, spans_from_starts
+from searchlib.impact_reading import DamagedArraysError, ImpactIndex, Ranked
+from searchlib.index_state import OPEN_ATTEMPTS, IndexState, StateMoved, open_state
+from searchlib.manifest import (
     DEFAULT_LOCK_TIMEOUT,
     SYNONYM_CACHE_DIR,
-    BuildReport,
-    ProgressHandler,
-    check_settings,
-    saved_analyzer,
-    write_index,
+    StemTable,
+    damaged,
+    read_manifest,
 )
-from searchlib.models import Article, Hit
+from searchlib.models import (
+    Article,
+    BuildReport,
+    Hit,
+    ProgressHandler,
+    Snippet,
+    UpdateReport,
+    article_body,
+)
 from searchlib.query import CompiledQuery, QueryCompiler
 from searchlib.query_syntax import parse_natural, parse_query
-from searchlib.ranking import BM25Weighting, RankingSettings, bm25_idf
-from searchlib.storage import (
-    STEMS_NAME,
-    Snapshot,
-    StemTable,
-    open_snapshot,
-    read_manifest,
-    reading_files,
-)
-from searchlib.updating import UpdateReport, delete_articles, update_index
+from searchlib.ranking import RankingSettings, bm25_idf
+from searchlib.saved_settings import check_settings
+
+if TYPE_CHECKING:
+    from searchlib.query import TermStatistics
 
 QuerySyntax = Literal["query", "natural"]
 
@@ -93,12 +98,13 @@ class Index:
     def __init__(
         self,
         path: Path,
-        snapshot: Snapshot,
+        state: IndexState,
         *,
         synonym_files: Iterable[str] = (),
         use_synonyms: bool = True,
         ranking: RankingSettings | None = None,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        lazy: bool = False,
     ) -> None:
         self.path = path
         self.ranking = ranking or RankingSettings()
@@ -107,22 +113,29 @@ class Index:
         self._synonym_files = tuple(synonym_files)
         self._use_synonyms = use_synonyms
         self._synonyms: SynonymMap | None = None
-        self._searcher: Any = None
-        self._snapshot = snapshot
-        self._stems: StemTable | None = None
-        self._impact: ImpactIndex | None = None
-        try:
-            self._open_generation_files()
-        except BaseException:
-            snapshot.close()
-            raise
+        self._lazy = lazy
+        self._state = state
+        self._weighting: Any = None
         self.build_report: BuildReport | None = None
         """What the build did, when this index was opened by ``build_index``."""
 
     @property
     def manifest(self) -> dict[str, Any]:
         """What the index saved about itself (settings, counts, dates)."""
-        return self._snapshot.manifest
+        return self._state.manifest
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The analysis chain the index was built with."""
+        return self._state.analyzer
+
+    @property
+    def _impact(self) -> ImpactIndex | None:
+        return self._state.fast.impact if self._state.fast else None
+
+    @property
+    def _stems(self) -> StemTable | None:
+        return self._state.stems
 
     # -- configuration -------------------------------------------------------
 
@@ -138,9 +151,11 @@ class Index:
         return self._synonyms
 
     def compile(self, text: str, syntax: QuerySyntax = "query") -> CompiledQuery:
-        """The whoosh queries and highlight terms for a query text."""
+        """The concepts, whoosh queries and highlight terms for a query text."""
         node = parse_query(text) if syntax == "query" else parse_natural(text)
-        statistics = _SearcherStatistics(self._open_searcher()) if self.synonyms else None
+        statistics: TermStatistics | None = None
+        if self.synonyms:
+            statistics = self._impact or _SearcherStatistics(self._open_searcher)
         return QueryCompiler(self.analyzer, self.synonyms, self.ranking, statistics).compile(node)
 
     # -- searching -----------------------------------------------------------
@@ -167,48 +182,78 @@ class Index:
         (slower, the same results: it is what the fast path is checked
         against).
         """
-        compiled = self.compile(text, syntax)
         if all_words_first is None:
             all_words_first = syntax == "query"
-        searcher = self._open_searcher()
-        # Stored fields hold the whole text: each is read once per search.
-        stored = functools.lru_cache(maxsize=None)(searcher.stored_fields)
-        with reading_files(self.path), _bounded_recursion():
-            ranked, total = self._ranked_documents(
-                searcher, stored, compiled, max(limit, 0), all_words_first, reference
-            )
-            hits = tuple(
-                self._hit(rank, score, stored(docnum), compiled, snippets)
-                for rank, (score, docnum) in enumerate(ranked, start=1)
-            )
-        return SearchResults(hits, total, compiled)
+        for _attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._search(
+                    text, max(limit, 0), snippets, syntax, all_words_first, reference
+                )
+            except StateMoved:  # a lazy index found it changed: answer from the new state
+                self._move_to_latest()
+        raise IncompatibleIndexError(
+            f"index at {self.path} changed {OPEN_ATTEMPTS} times during one search; try again"
+        )
 
-    def _ranked_documents(
+    def _search(
         self,
-        searcher: Any,
-        stored: Callable[[int], Any],
-        compiled: CompiledQuery,
+        text: str,
         limit: int,
+        snippets: bool,
+        syntax: QuerySyntax,
         all_words_first: bool,
         reference: bool,
-    ) -> tuple[list[tuple[float, int]], int]:
-        if not reference and self._impact is not None and compiled.concepts is not None:
-            return self._ranked_by_impact(searcher, compiled, limit, all_words_first)
-        return self._ranked_by_whoosh(searcher, stored, compiled, limit, all_words_first)
+    ) -> SearchResults:
+        compiled = self.compile(text, syntax)
+        fast = self._state.fast
+        with _bounded_recursion():
+            if not reference and fast is not None and compiled.concepts is not None:
+                with _reading_fast_path(self.path):
+                    ranked = fast.impact.rank(
+                        compiled.concepts,
+                        self.ranking,
+                        limit,
+                        all_words_first,
+                    )
+                    hits = self._fast_hits(ranked, compiled, snippets)
+                return SearchResults(hits, ranked.total, compiled)
+            from searchlib.storage import reading_files
 
-    def _ranked_by_impact(
-        self, searcher: Any, compiled: CompiledQuery, limit: int, all_words_first: bool
-    ) -> tuple[list[tuple[float, int]], int]:
-        """The fast path: plain words, scored over the impact arrays."""
-        assert self._impact is not None and compiled.concepts is not None
+            searcher = self._open_searcher()
+            # Stored fields hold the whole text: each is read once per search.
+            stored = functools.lru_cache(maxsize=None)(searcher.stored_fields)
+            with reading_files(self.path):
+                ranked_pairs, total = self._ranked_by_whoosh(
+                    searcher, stored, compiled, limit, all_words_first
+                )
+                hits = tuple(
+                    self._hit(rank, score, stored(docnum), compiled, snippets)
+                    for rank, (score, docnum) in enumerate(ranked_pairs, start=1)
+                )
+        return SearchResults(hits, total, compiled)
 
-        def phrase_documents(field: str, terms: tuple[str, ...]) -> list[int]:
-            return sorted(searcher.docs_for_query(wq.Phrase(field, list(terms))))
-
-        ranked = self._impact.rank(
-            compiled.concepts, self.ranking, limit, all_words_first, phrase_documents
-        )
-        return list(zip(ranked.scores, ranked.documents, strict=True)), ranked.total
+    def _fast_hits(
+        self, ranked: Ranked, compiled: CompiledQuery, snippets: bool
+    ) -> tuple[Hit, ...]:
+        """Hits of the fast path, shown from the document store."""
+        fast = self._state.fast
+        assert fast is not None
+        documents = fast.documents
+        shown = documents.shown(ranked.documents)
+        hits = []
+        for rank, (number, score) in enumerate(
+            zip(ranked.documents, ranked.scores, strict=True), start=1
+        ):
+            snippet = None
+            if snippets:  # cut where the arrays say the matches start
+                body = article_body(*documents.body(number))
+                starts = fast.impact.body_matches(
+                    number, compiled.highlight_terms, compiled.highlight_phrases
+                )
+                matches = spans_from_starts(body, starts, self.analyzer.tokenizer.pattern)
+                snippet = cut_snippet(body, matches)
+            hits.append(_shown_hit(rank, score, shown[number], snippet))
+        return tuple(hits)
 
     def _ranked_by_whoosh(
         self,
@@ -247,40 +292,22 @@ class Index:
         compiled: CompiledQuery,
         snippets: bool,
     ) -> Hit:
-        snippet = ""
-        highlights: tuple[tuple[int, int], ...] = ()
+        """A hit of the whoosh path: the snippet's matches found by analysing
+        the body."""
+        snippet = None
         if snippets:
-            body = stored.get("text") or ""
-            if stored.get("subtitle"):
-                body = f"{stored['subtitle']}\n\n{body}"
-            made = make_snippet(
+            body = article_body(stored.get("subtitle") or "", stored.get("text") or "")
+            snippet = make_snippet(
                 body, self.analyzer, compiled.highlight_terms, compiled.highlight_phrases
             )
-            snippet, highlights = made.text, made.highlights
-        published = stored.get("published")
-        return Hit(
-            rank=rank,
-            id=stored["id"],
-            score=round(score, 6),
-            title=stored.get("title") or "",
-            date=dt.date.fromisoformat(published) if published else None,
-            source=stored.get("source") or None,
-            url=stored.get("url") or None,
-            snippet=snippet,
-            highlights=highlights,
-        )
+        return _shown_hit(rank, score, stored, snippet)
 
     def _open_searcher(self) -> Any:
-        if self._searcher is None:
-            from whoosh.searching import Searcher
+        if self._weighting is None:
+            from searchlib.whoosh_scoring import BM25Weighting
 
-            self._searcher = Searcher(
-                self._snapshot.reader,
-                weighting=BM25Weighting(self.ranking),
-                fromindex=self._snapshot.engine,
-                closereader=False,
-            )
-        return self._searcher
+            self._weighting = BM25Weighting(self.ranking)
+        return self._state.searcher(self._weighting)
 
     # -- changes ---------------------------------------------------------------
 
@@ -301,6 +328,8 @@ class Index:
 
     def delete(self, ids: Iterable[str]) -> UpdateReport:
         """Delete the articles with these ids.  One commit; then refreshes."""
+        from searchlib.updating import delete_articles
+
         report = delete_articles(ids, self.path, lock_timeout=self.lock_timeout)
         self.refresh()
         return report
@@ -312,6 +341,8 @@ class Index:
         replace: bool,
         delete_missing: bool = False,
     ) -> UpdateReport:
+        from searchlib.updating import update_index
+
         report = update_index(
             source,
             self.path,
@@ -325,50 +356,25 @@ class Index:
     def refresh(self) -> bool:
         """Answer from the latest committed state from now on (an update or
         a rebuild by this or another process).  Whether anything changed."""
-        if self._snapshot.is_latest(self.path):
+        if self._state.is_latest():
             return False
-        snapshot = open_snapshot(self.path)
-        try:
-            saved_analyzer(self.path, snapshot.manifest)
-        except BaseException:
-            snapshot.close()
-            raise
-        settings = self.analyzer.describe()
-        self._close_snapshot()
-        self._snapshot = snapshot
-        self._open_generation_files()
-        if self.analyzer.describe() != settings:  # rebuilt with other settings
-            self._synonyms = None
+        self._move_to_latest()
         return True
 
-    def _open_generation_files(self) -> None:
-        """The analyzer, saved stems and fast-path arrays of the generation
-        the snapshot reads."""
-        generation_dir = self.path / self._snapshot.manifest["generation"]
-        self._stems = _open_stem_table(generation_dir)
-        try:
-            self.analyzer = saved_analyzer(
-                self.path, self._snapshot.manifest, known_stems=self._stems
-            )
-            self._impact = _open_impact(generation_dir, self._snapshot)
-        except BaseException:
-            self._close_generation_files()
-            raise
-
-    def _close_generation_files(self) -> None:
-        if self._stems is not None:
-            self._stems.close()
-            self._stems = None
-        if self._impact is not None:
-            self._impact.close()
-            self._impact = None
+    def _move_to_latest(self) -> None:
+        state = open_state(self.path, self._lazy)  # the old one answers if this fails
+        settings = self.analyzer.describe()
+        self._state.close()
+        self._state = state
+        if self.analyzer.describe() != settings:  # rebuilt with other settings
+            self._synonyms = None
 
     # -- description and life cycle -------------------------------------------
 
     @property
     def document_count(self) -> int:
         """Documents in the state this index answers from."""
-        return int(self._snapshot.reader.doc_count())
+        return self._state.document_count
 
     def info(self) -> IndexInfo:
         size = sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
@@ -382,14 +388,7 @@ class Index:
         )
 
     def close(self) -> None:
-        self._close_snapshot()
-
-    def _close_snapshot(self) -> None:
-        self._close_generation_files()
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        self._snapshot.close()
+        self._state.close()
 
     def __enter__(self) -> Index:
         return self
@@ -398,33 +397,42 @@ class Index:
         self.close()
 
 
-class _SearcherStatistics:
-    """The index's document frequencies, for weighing synonyms (``query``)."""
+def _shown_hit(rank: int, score: float, stored: dict[str, Any], snippet: Snippet | None) -> Hit:
+    published = stored.get("published")
+    return Hit(
+        rank=rank,
+        id=stored["id"],
+        score=round(score, 6),
+        title=stored.get("title") or "",
+        date=dt.date.fromisoformat(published) if published else None,
+        source=stored.get("source") or None,
+        url=stored.get("url") or None,
+        snippet=snippet.text if snippet else "",
+        highlights=snippet.highlights if snippet else (),
+    )
 
-    def __init__(self, searcher: Any) -> None:
-        self._searcher = searcher
+
+class _SearcherStatistics:
+    """whoosh's document frequencies, for weighing synonyms (``query``),
+    when the fast path's arrays are not there to give them."""
+
+    def __init__(self, open_searcher: Callable[[], Any]) -> None:
+        self._open_searcher = open_searcher
 
     def idf(self, field: str, term: str) -> float:
         # The same statistics as ranking's scorer: collection-wide, not per segment.
-        searcher = self._searcher
+        searcher = self._open_searcher()
         return bm25_idf(searcher.doc_count(), searcher.doc_frequency(field, term))
 
 
-def _open_stem_table(generation_dir: Path) -> StemTable | None:
-    return StemTable(generation_dir) if (generation_dir / STEMS_NAME).is_file() else None
-
-
-def _open_impact(generation_dir: Path, snapshot: Snapshot) -> ImpactIndex | None:
-    """The fast path's arrays, when they describe the state the snapshot
-    reads (an update since the build leaves them behind: whoosh answers
-    then; the arrays are not updated incrementally)."""
-    if not ImpactIndex.exists(generation_dir):
-        return None
-    impact = ImpactIndex(generation_dir)
-    if impact.engine_generation != snapshot.reader.generation():
-        impact.close()
-        return None
-    return impact
+@contextlib.contextmanager
+def _reading_fast_path(path: Path) -> Iterator[None]:
+    """Around reading the fast path's files during a search: damage gives a
+    clear error."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, DamagedArraysError) as error:
+        raise damaged(path, f"a file of the fast path is damaged ({error!r:.80})") from None
 
 
 @contextlib.contextmanager
@@ -454,11 +462,19 @@ def open_index(
     use_synonyms: bool = True,
     ranking: RankingSettings | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    lazy: bool = False,
 ) -> Index:
     """Open the index at ``path``.
 
     Given ``settings``, they must be those the index was built with: an
     index answers only queries analysed the way its text was.
+
+    ``lazy`` opens whoosh's files only when a query needs them (phrases,
+    fields, operators, dates), which makes opening much faster for a
+    process that asks a query or two; but an index changed by another
+    process before that query is then read in its new state, as after
+    ``refresh``.  Without it, the index answers from the state it opened
+    until ``refresh``, whatever other processes do to its files.
     """
     path = Path(path)
     if not path.is_dir():
@@ -469,11 +485,12 @@ def open_index(
         check_settings(path, read_manifest(path), settings)
     return Index(
         path,
-        open_snapshot(path),
+        open_state(path, lazy),
         synonym_files=synonym_files,
         use_synonyms=use_synonyms,
         ranking=ranking,
         lock_timeout=lock_timeout,
+        lazy=lazy,
     )
 
 
@@ -489,6 +506,8 @@ def build_index(
     ranking: RankingSettings | None = None,
 ) -> Index:
     """Build the index at ``path`` from a corpus path or articles, and open it."""
+    from searchlib.indexing import write_index
+
     report = write_index(
         source, path, settings=settings, on_problem=on_problem, on_progress=on_progress
     )

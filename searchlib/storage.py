@@ -35,13 +35,12 @@ import fcntl
 import gc
 import json
 import os
-import re
 import shutil
 import socket
 import sqlite3
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,66 +51,36 @@ from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
 from searchlib.errors import (
     IncompatibleIndexError,
     IndexLockedError,
-    IndexNotFoundError,
     SearchlibError,
 )
+from searchlib.manifest import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    GENERATION_PATTERN,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    STEMS_NAME,
+    WHOOSH_INDEX_NAME,
+    StemTable,
+    damaged,
+    index_exists,
+    manifest_path,
+    read_manifest,
+)
 
-MANIFEST_NAME = "searchlib.json"
-LOCK_NAME = "write.lock"
-FORMAT_NAME = "searchlib-index"
-FORMAT_VERSION = 2
-_GENERATION = re.compile(r"^gen-(\d{6})$")
-_ANALYSIS_KEYS = {"stemmer", "stopwords", "stopword_list", "fold_accents", "tokenizer"}
-WHOOSH_INDEX_NAME = "MAIN"
-"""whoosh's name for the index inside a generation folder (its default)."""
+__all__ = [  # read without whoosh in ``manifest``; here for the writers
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "MANIFEST_NAME",
+    "STEMS_NAME",
+    "WHOOSH_INDEX_NAME",
+    "StemTable",
+    "index_exists",
+    "read_manifest",
+]
+
 OPEN_ATTEMPTS = 10
 _OPEN_RETRY_SECONDS = 0.05
-
-
-def manifest_path(index_dir: Path) -> Path:
-    return index_dir / MANIFEST_NAME
-
-
-def index_exists(index_dir: str | Path) -> bool:
-    """Whether ``index_dir`` holds a searchlib index."""
-    return manifest_path(Path(index_dir)).is_file()
-
-
-def read_manifest(index_dir: Path) -> dict[str, Any]:
-    """The manifest of an index, checked for format and version."""
-    path = manifest_path(index_dir)
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexNotFoundError(
-            f"no index at {index_dir}: build one with 'searchlib index --corpus PATH "
-            f"--index {index_dir}'"
-        ) from None
-    except (OSError, ValueError) as error:
-        raise IncompatibleIndexError(
-            f"index manifest {path} is unreadable ({error}); rebuild the index with "
-            f"'searchlib index --index {index_dir}'"
-        ) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise IncompatibleIndexError(
-            f"{index_dir} is not a searchlib index; point --index at another folder"
-        )
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IncompatibleIndexError(
-            f"index at {index_dir} has format version {manifest.get('format_version')} "
-            f"(written by searchlib {manifest.get('searchlib_version', '?')}); this searchlib "
-            f"reads version {FORMAT_VERSION}: rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    generation = manifest.get("generation")
-    if not isinstance(generation, str) or not _GENERATION.match(generation):
-        raise IncompatibleIndexError(f"index manifest {path} names no generation; rebuild it")
-    analysis = manifest.get("analysis")
-    if not isinstance(analysis, dict) or not analysis.keys() >= _ANALYSIS_KEYS:
-        raise IncompatibleIndexError(
-            f"index at {index_dir} does not record its analysis settings as this searchlib "
-            f"expects ({path}); rebuild it with 'searchlib index --index {index_dir}'"
-        )
-    return manifest
 
 
 def write_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
@@ -132,7 +101,7 @@ def new_generation(index_dir: Path) -> str:
     numbers = [
         int(match.group(1))
         for child in index_dir.iterdir()
-        if (match := _GENERATION.match(child.name))
+        if (match := GENERATION_PATTERN.match(child.name))
     ]
     return f"gen-{max(numbers, default=0) + 1:06d}"
 
@@ -141,7 +110,7 @@ def remove_stale_generations(index_dir: Path, keep: str) -> None:
     """Delete generation folders other than ``keep`` (left by a finished
     rebuild, or by a build that crashed before switching)."""
     for child in index_dir.iterdir():
-        if _GENERATION.match(child.name) and child.name != keep:
+        if GENERATION_PATTERN.match(child.name) and child.name != keep:
             shutil.rmtree(child, ignore_errors=True)
 
 
@@ -207,9 +176,6 @@ class DurableFileStorage(FileStorage):  # type: ignore[misc]
         fsync_directory(Path(self.folder))
 
 
-STEMS_NAME = "stems.sqlite"
-
-
 def write_stem_table(generation_dir: Path, stems: dict[str, str]) -> None:
     """Save word -> stem for the index's vocabulary: a query for words the
     corpus holds then never needs the stemmer (nor the import of nltk)."""
@@ -218,29 +184,6 @@ def write_stem_table(generation_dir: Path, stems: dict[str, str]) -> None:
     database.executemany("INSERT INTO stems VALUES (?, ?)", sorted(stems.items()))
     database.commit()
     database.close()
-
-
-class StemTable(Mapping[str, str]):
-    """The saved stems of an index, read on demand."""
-
-    def __init__(self, generation_dir: Path) -> None:
-        path = generation_dir / STEMS_NAME
-        self._database = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-
-    def __getitem__(self, word: str) -> str:
-        row = self._database.execute("SELECT stem FROM stems WHERE word = ?", (word,)).fetchone()
-        if row is None:
-            raise KeyError(word)
-        return str(row[0])
-
-    def __iter__(self) -> Iterator[str]:
-        return (row[0] for row in self._database.execute("SELECT word FROM stems"))
-
-    def __len__(self) -> int:
-        return int(self._database.execute("SELECT count(*) FROM stems").fetchone()[0])
-
-    def close(self) -> None:
-        self._database.close()
 
 
 @contextlib.contextmanager
@@ -311,14 +254,6 @@ def _open_engine(index_dir: Path, generation: str, writable: bool) -> Any:
     folder = str(index_dir / generation)
     storage = DurableFileStorage(folder) if writable else FileStorage(folder, readonly=True)
     return _quietly(storage.open_index)
-
-
-def damaged(index_dir: Path, problem: str) -> IncompatibleIndexError:
-    """The error for an index whoosh cannot read, saying what to do."""
-    return IncompatibleIndexError(
-        f"index at {index_dir} cannot be read: {problem}; "
-        f"rebuild it with 'searchlib index --index {index_dir}'"
-    )
 
 
 @contextlib.contextmanager

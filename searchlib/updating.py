@@ -25,24 +25,16 @@ import contextlib
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from searchlib.analysis import AnalysisSettings
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.errors import CorpusError
-from searchlib.indexing import (
-    DEFAULT_LOCK_TIMEOUT,
-    DEFAULT_MEMORY_MB,
-    PROGRESS_EVERY,
-    ProgressHandler,
-    check_settings,
-    saved_analyzer,
-    well_formed,
-    write_index,
-)
-from searchlib.models import Article, CorpusProblem
+from searchlib.indexing import PROGRESS_EVERY, well_formed, write_index
+from searchlib.manifest import DEFAULT_LOCK_TIMEOUT, DEFAULT_MEMORY_MB
+from searchlib.models import Article, CorpusProblem, ProgressHandler, UpdateReport
+from searchlib.saved_settings import check_settings, saved_analyzer
 from searchlib.schema import analyse_article, article_fields, content_hash
 from searchlib.storage import (
     clean_up,
@@ -54,25 +46,6 @@ from searchlib.storage import (
     write_manifest,
     writer_lock,
 )
-
-
-@dataclass(frozen=True)
-class UpdateReport:
-    """What an update did to an index, and how many documents it holds now."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    repaired: int = 0
-    documents: int = 0
-    seconds: float = 0.0
-    problems: tuple[CorpusProblem, ...] = field(default=(), repr=False)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted)
 
 
 def update_index(

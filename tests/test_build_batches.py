@@ -71,18 +71,26 @@ def whoosh_contents(folder: Path) -> dict[str, Any]:
 
 
 def searchlib_files(folder: Path) -> dict[str, Any]:
-    """The fast path's arrays and tables, and the saved stems."""
+    """The fast path's arrays, term vectors and tables, the document store
+    and the saved stems."""
     contents: dict[str, Any] = {}
-    for path in sorted((folder / "impact").iterdir()):
+    for path in sorted([*(folder / "impact").iterdir(), *(folder / "vectors").iterdir()]):
         if path.suffix == ".npy":
-            contents[path.name] = np.load(path).tolist()
+            contents[f"{path.parent.name}/{path.name}"] = np.load(path).tolist()
         elif path.suffix == ".json":
             meta = json.loads(path.read_text(encoding="utf-8"))
             meta.pop("engine_generation")
             contents[path.name] = meta
-    for name, table in (("impact/terms.sqlite", "terms"), ("stems.sqlite", "stems")):
+    tables = (
+        ("impact/terms.sqlite", "terms"),
+        ("stems.sqlite", "stems"),
+        ("documents.sqlite", "shown"),
+        ("documents.sqlite", "body"),
+    )
+    for name, table in tables:
         with sqlite3.connect(folder / name) as database:
-            contents[name] = database.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            rows = database.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            contents[f"{name}:{table}"] = rows
     return contents
 
 
@@ -117,7 +125,7 @@ def test_a_small_budget_gives_the_same_index_in_more_segments(
     write_index(articles, tmp_path / "small", workers=1)
     built = generation(tmp_path / "small")
     assert segment_count(built) > 5
-    assert sorted(p.name for p in built.iterdir() if p.is_dir()) == ["impact"]
+    assert sorted(p.name for p in built.iterdir() if p.is_dir()) == ["impact", "vectors"]
     normal = tmp_path / "normal"
     _build_in_one_batch(articles, normal)
     assert segment_count(generation(normal)) == 1
@@ -132,7 +140,7 @@ def test_two_workers_build_the_same_index_as_one(tmp_path: Path, small_batches: 
     assert report.indexed == 600 and progress == [500, 600]
     two = generation(tmp_path / "two")
     assert segment_count(two) > 5
-    assert sorted(p.name for p in two.iterdir() if p.is_dir()) == ["impact"]
+    assert sorted(p.name for p in two.iterdir() if p.is_dir()) == ["impact", "vectors"]
     one = tmp_path / "one"
     _build_in_one_batch(articles, one)
     assert whoosh_contents(two) == whoosh_contents(generation(one))

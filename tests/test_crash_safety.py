@@ -33,9 +33,11 @@ from whoosh.index import TOC
 
 import searchlib
 from searchlib.cli import main_group
-from searchlib.impact import IMPACT_DIR
-from searchlib.indexing import SYNONYM_CACHE_DIR
+from searchlib.document_store import DOCUMENTS_NAME
+from searchlib.impact_reading import IMPACT_DIR
+from searchlib.manifest import SYNONYM_CACHE_DIR
 from searchlib.storage import MANIFEST_NAME, STEMS_NAME, WHOOSH_INDEX_NAME
+from searchlib.term_vectors import VECTORS_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 KILLS = int(os.environ.get("SEARCHLIB_KILL_TEST_KILLS", "15"))
@@ -161,7 +163,14 @@ def stray_files(index_dir: Path) -> list[str]:
     referenced = {segment.segment_id() for segment in toc.segments}
     current_toc = TOC._filename(WHOOSH_INDEX_NAME, toc.generation)
     for name in storage.list():
-        if name in (current_toc, f"{WHOOSH_INDEX_NAME}_WRITELOCK", STEMS_NAME, IMPACT_DIR):
+        if name in (
+            current_toc,
+            f"{WHOOSH_INDEX_NAME}_WRITELOCK",
+            STEMS_NAME,
+            IMPACT_DIR,
+            DOCUMENTS_NAME,
+            VECTORS_DIR,
+        ):
             continue
         if name.split(".")[0] not in referenced:
             stray.append(f"{generation}/{name}")

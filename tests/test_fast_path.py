@@ -41,6 +41,47 @@ def test_same_hits_scores_and_totals(tiny_index: searchlib.Index, query: str, sy
     assert [s for _, s in fast[0]] == pytest.approx([s for _, s in reference[0]], abs=1e-6)
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_snippets_cut_from_saved_offsets_equal_analysed_ones(
+    tiny_index: searchlib.Index, query: str
+) -> None:
+    """The fast path cuts snippets where the arrays say the matches start;
+    the whoosh path analyses the text again: same snippets, same highlights."""
+    fast, reference = (
+        [(h.id, h.snippet, h.highlights) for h in tiny_index.search(query, reference=r)]
+        for r in (False, True)
+    )
+    assert fast == reference
+
+
+@pytest.mark.parametrize("numpy_from", [10**9, 0], ids=["python", "numpy"])
+def test_phrases_on_saved_positions_match_what_whoosh_matches(
+    tiny_index: searchlib.Index, numpy_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy  # noqa: F401 - the numpy check runs only once numpy is imported
+    from whoosh import query as wq
+
+    from searchlib import impact_reading
+
+    monkeypatch.setattr(impact_reading, "NUMPY_PHRASE_CANDIDATES", numpy_from)
+    monkeypatch.setattr(impact_reading, "PHRASE_CACHE_SIZE", 0)
+    from tests.conftest import TINY_CORPUS
+
+    impact = tiny_index._impact
+    assert impact is not None
+    searcher = tiny_index._open_searcher()
+    phrases = {("red", "cross"), ("corridor", "corridor"), ("lachin", "nothing")}
+    for article in TINY_CORPUS:
+        terms = tiny_index.analyzer.terms(f"{article.title} {article.text}")
+        for size in (2, 3):
+            phrases |= {tuple(terms[i : i + size]) for i in range(len(terms) - size + 1)}
+    assert len(phrases) > 50
+    for phrase in sorted(phrases):
+        for field in ("content", "title"):
+            expected = sorted(searcher.docs_for_query(wq.Phrase(field, list(phrase))))
+            assert impact.phrase_documents(field, phrase) == expected, (field, phrase)
+
+
 def test_same_with_other_parameters(make_index) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import TINY_CORPUS
 
@@ -96,3 +137,92 @@ def test_stale_arrays_after_an_update_leave_whoosh_to_answer(make_index) -> None
     assert index._impact is not None and index._stems is not None
     assert [hit.id for hit in index.search("Lachin corridor")] == ["only"]
     assert ranked(index, "corridor", False) == ranked(index, "corridor", True)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_python_and_numpy_scorers_agree_to_the_last_bit(
+    tiny_index: searchlib.Index, query: str
+) -> None:
+    from searchlib.impact_reading import _NumpyScorer, _PythonScorer
+
+    compiled = tiny_index.compile(query)
+    impact = tiny_index._impact
+    assert compiled.concepts is not None and impact is not None
+    for ranking in (tiny_index.ranking, RankingSettings(k1=0.7, b=0.3, title_weight=0)):
+        for limit in (1, 3, 50):
+            for all_words_first in (True, False):
+                python, numpy = (
+                    scorer(impact, ranking).rank(compiled.concepts, limit, all_words_first)
+                    for scorer in (_PythonScorer, _NumpyScorer)
+                )
+                assert python == numpy
+
+
+def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type: ignore[no-untyped-def]
+    from searchlib.impact_reading import _NumpyScorer, _PythonScorer
+
+    articles = [Article(id=f"doc-{n:03d}", text="same words") for n in range(60, 0, -1)]
+    articles += [Article(id="zz-best", title="words", text="words words")]
+    index = make_index(articles)
+    compiled = index.compile("words")
+    assert compiled.concepts is not None
+    results = [
+        scorer(index._impact, index.ranking).rank(compiled.concepts, 5, True)
+        for scorer in (_PythonScorer, _NumpyScorer)
+    ]
+    assert results[0] == results[1]
+    assert results[0].documents[0] == 60  # zz-best, numbered last
+    assert [index.search("words", limit=5)[i].id for i in range(1, 5)] == [
+        "doc-001",
+        "doc-002",
+        "doc-003",
+        "doc-004",
+    ]
+
+
+def test_a_lazy_index_opens_whoosh_only_when_a_query_needs_it(make_index) -> None:  # type: ignore[no-untyped-def]
+    built = make_index()
+    with searchlib.open_index(built.path, lazy=True) as index:
+        assert index._state.snapshot is None
+        fast = [(h.id, h.score, h.snippet) for h in index.search("Lachin corridor")]
+        assert index._state.snapshot is None
+        assert fast == [(h.id, h.score, h.snippet) for h in built.search("Lachin corridor")]
+        assert index.document_count == built.document_count
+        assert [h.id for h in index.search("title:Lachin")] == [
+            h.id for h in built.search("title:Lachin")
+        ]
+        assert index._state.snapshot is not None
+
+
+def test_a_lazy_index_moves_on_when_the_index_changed_before_whoosh_opened(make_index) -> None:  # type: ignore[no-untyped-def]
+    built = make_index()
+    with searchlib.open_index(built.path, lazy=True) as index:
+        assert index.document_count == built.document_count
+        write_index([Article(id="only", title="Lachin", text="Lachin corridor")], built.path)
+        # whoosh's files of the old state are gone: the query needing them
+        # is answered from the new state, whole.
+        assert [h.id for h in index.search("title:Lachin")] == ["only"]
+        assert index.document_count == 1
+
+
+def test_the_command_line_search_imports_neither_whoosh_nor_numpy(make_index) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    index = make_index()
+    program = (
+        "import sys\n"
+        "from searchlib.cli import search_command\n"
+        f"sys.argv = ['search', '--index', {str(index.path)!r}, 'Lachin corridor']\n"
+        "try:\n"
+        "    search_command()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'numpy', 'nltk'})\n"
+        "print('LOADED', loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "Lachin" in done.stdout
+    assert "LOADED []" in done.stdout

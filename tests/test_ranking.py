@@ -7,7 +7,7 @@ import math
 import pytest
 
 from searchlib import Article, RankingSettings
-from searchlib.ranking import bm25_idf, bm25_term_score
+from searchlib.ranking import bm25_idf, bm25_query_term_weight, bm25_term_score
 
 # Bodies after analysis (no stop words, stems equal to the words here):
 #   d1: karabakh corridor corridor       length 3
@@ -43,6 +43,20 @@ def test_term_score_formula() -> None:
     assert bm25_term_score(1.0, 0, 3, 3, 1.2, 0.75) == 0.0
 
 
+@pytest.mark.parametrize(
+    ("count", "k3", "weight"),
+    [
+        (1, 8.0, 1.0),  # a word written once weighs 1 whatever k3
+        (2, 8.0, 1.8),  # 2 * 9 / 10
+        (4, 8.0, 3.0),  # 4 * 9 / 12
+        (3, 0.0, 1.0),  # k3 = 0: a repeated word counts once
+        (3, 1e9, 3.0),  # a huge k3: as often as it is written
+    ],
+)
+def test_query_term_weight_formula(count: int, k3: float, weight: float) -> None:
+    assert bm25_query_term_weight(count, k3) == pytest.approx(weight, rel=1e-6)
+
+
 def test_index_scores_equal_hand_computed_bm25(make_index) -> None:  # type: ignore[no-untyped-def]
     index = make_index(THREE_DOCUMENTS)
     scores = {hit.id: hit.score for hit in index.search("text:corridor")}
@@ -54,6 +68,18 @@ def test_scores_of_several_terms_add_up(make_index) -> None:  # type: ignore[no-
     hits = index.search("text:(corridor OR port)").hits
     assert [h.id for h in hits] == ["d3", "d1"]
     assert {h.id: h.score for h in hits} == pytest.approx(CORRIDOR_PORT_SCORES, abs=1e-6)
+
+
+def test_lengths_are_compared_with_the_mean_of_the_stored_lengths(make_index) -> None:  # type: ignore[no-untyped-def]
+    # whoosh stores 11 terms as 12 (one byte, rounded up).  The average must
+    # be of the stored lengths, (12 + 1) / 2 = 6.5, not of the exact ones, 6.
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo"
+    # No titles: an empty field has no stored length at all.
+    index = make_index([Article(id="long", text=words), Article(id="short", text="lima")])
+    expected = bm25_term_score(bm25_idf(2, 1), 1, 12, 6.5, 1.2, 0.75)
+    for reference in (True, False):  # whoosh, and the fast path
+        hits = index.search("alpha", syntax="natural", reference=reference).hits
+        assert [(h.id, h.score) for h in hits] == [("long", pytest.approx(expected, abs=1e-6))]
 
 
 def test_k1_and_b_are_used(make_index) -> None:  # type: ignore[no-untyped-def]
@@ -83,3 +109,5 @@ def test_equal_scores_are_ordered_by_id_whatever_the_indexing_order(make_index) 
 def test_bad_parameters_are_refused() -> None:
     with pytest.raises(ValueError, match="0 <= b <= 1"):
         RankingSettings(b=1.5)
+    with pytest.raises(ValueError, match="k3 >= 0"):
+        RankingSettings(k3=-1.0)

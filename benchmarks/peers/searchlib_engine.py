@@ -27,7 +27,8 @@ class SearchlibEngine:
         self.index = searchlib.build_index(articles, workdir / INDEX_FOLDER)
 
     def open(self, workdir: Path) -> None:
-        self.index = searchlib.open_index(workdir / INDEX_FOLDER)
+        # One query per process here: whoosh's files only if the query needs them.
+        self.index = searchlib.open_index(workdir / INDEX_FOLDER, lazy=True)
 
     def _results(self, query: str, k: int, snippets: bool) -> searchlib.SearchResults | None:
         assert self.index is not None, "build or open first"

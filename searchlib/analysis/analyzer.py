@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,6 +30,7 @@ from searchlib.analysis.filters import (
 )
 from searchlib.analysis.stemming import STEMMERS, StemFilter
 from searchlib.analysis.tokenizer import NewsTokenizer
+from searchlib.data_files import read_data_file
 from searchlib.errors import SearchlibError
 
 BUILTIN_STOPWORD_LISTS = ("english", "none")
@@ -68,7 +68,7 @@ def load_stopwords(name_or_path: str) -> frozenset[str]:
     if name_or_path == "none":
         return frozenset()
     if name_or_path == "english":
-        text = resources.files("searchlib.data").joinpath("stopwords_en.txt").read_text("utf-8")
+        text = read_data_file("stopwords_en.txt")
     else:
         path = Path(name_or_path)
         try:
@@ -134,6 +134,22 @@ class Analyzer:
         term = self.term
         analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
         return [t for t in analysed if t is not None]
+
+    def terms_and_starts(self, text: str) -> tuple[list[str], list[int]]:
+        """The index terms of a text, in order, and where each one's token
+        starts in ``text`` (its end is where the tokenizer's pattern, matched
+        there, ends)."""
+        cache = self._word_cache
+        term = self.term
+        terms: list[str] = []
+        starts: list[int] = []
+        for match in self.tokenizer.pattern.finditer(text):
+            word = match.group()
+            found = cache[word] if word in cache else term(word)
+            if found is not None:
+                terms.append(found)
+                starts.append(match.start())
+        return terms, starts
 
     def analyze(self, text: str) -> list[Token]:
         """Index terms with positions and character offsets into ``text``.

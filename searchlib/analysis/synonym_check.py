@@ -32,12 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from searchlib.analysis.analyzer import Analyzer
 from searchlib.analysis.solr_synonyms import SynonymRule, parse_solr_synonyms, read_synonym_text
 from searchlib.analysis.synonym_map import DEFAULT_SYNONYM_FILE, DEFAULT_SYNONYM_ORIGIN, Phrase
+from searchlib.data_files import read_data_file
 
 FINDING_KINDS = (
     "syntax",
@@ -73,7 +73,7 @@ class SynonymSource:
 
 def default_synonym_source() -> SynonymSource:
     """The shipped geopolitical list."""
-    text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
+    text = read_data_file(DEFAULT_SYNONYM_FILE)
     return SynonymSource(DEFAULT_SYNONYM_ORIGIN, text)
 
 

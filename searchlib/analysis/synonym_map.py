@@ -21,12 +21,12 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from searchlib.analysis.analyzer import Analyzer
 from searchlib.analysis.solr_synonyms import SynonymRule, parse_solr_synonyms, read_synonym_file
+from searchlib.data_files import read_data_file
 from searchlib.errors import SynonymFormatError
 
 Phrase = tuple[str, ...]
@@ -164,7 +164,7 @@ def load_synonym_map(
     """
     sources = []
     if include_default:
-        text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
+        text = read_data_file(DEFAULT_SYNONYM_FILE)
         sources.append((DEFAULT_SYNONYM_ORIGIN, text))
     for path in files:
         sources.append((str(path), _read_text(path)))
@@ -211,7 +211,7 @@ def load_synonym_rules(
     """Rules of the shipped geopolitical list (unless excluded) and of user files."""
     rules: list[SynonymRule] = []
     if include_default:
-        text = resources.files("searchlib.data").joinpath(DEFAULT_SYNONYM_FILE).read_text("utf-8")
+        text = read_data_file(DEFAULT_SYNONYM_FILE)
         rules += parse_solr_synonyms(text, DEFAULT_SYNONYM_ORIGIN)
     for path in files:
         rules += read_synonym_file(path)

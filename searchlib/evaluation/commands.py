@@ -43,6 +43,7 @@ def _search_run(
     limit: int,
     k1: float,
     b: float,
+    k3: float,
     no_synonyms: bool,
     synonym_files: tuple[Path, ...],
 ) -> Run:
@@ -60,7 +61,7 @@ def _search_run(
         index_path,
         use_synonyms=not no_synonyms,
         synonym_files=[str(p) for p in synonym_files],
-        ranking=RankingSettings(k1=k1, b=b),
+        ranking=RankingSettings(k1=k1, b=b, k3=k3),
     ) as index:
         run = run_queries(index, queries, limit=limit, on_progress=progress, on_skip=skipped)
     if sys.stderr.isatty():
@@ -77,6 +78,12 @@ def ranking_options(command: F) -> F:
             click.option("--limit", default=1000, show_default=True, type=click.IntRange(1)),
             click.option("--k1", type=click.FloatRange(min=0), default=RankingSettings.k1),
             click.option("--b", "b", type=click.FloatRange(0, 1), default=RankingSettings.b),
+            click.option(
+                "--k3",
+                type=click.FloatRange(min=0),
+                default=RankingSettings.k3,
+                help="How much a repeated query word counts (0: once).",
+            ),
             click.option("--no-synonyms", is_flag=True, help="Search the words as written."),
             click.option(
                 "--synonyms",
@@ -110,12 +117,13 @@ def run_command(
     limit: int,
     k1: float,
     b: float,
+    k3: float,
     no_synonyms: bool,
     synonym_files: tuple[Path, ...],
 ) -> None:
     """Search every query of a TSV file as plain words and print a TREC run
     (qid Q0 docid rank score tag)."""
-    run = _search_run(index_path, queries_path, limit, k1, b, no_synonyms, synonym_files)
+    run = _search_run(index_path, queries_path, limit, k1, b, k3, no_synonyms, synonym_files)
     write_trec_run(run, sys.stdout, tag=tag)
 
 
@@ -151,6 +159,7 @@ def eval_command(
     limit: int,
     k1: float,
     b: float,
+    k3: float,
     no_synonyms: bool,
     synonym_files: tuple[Path, ...],
 ) -> None:
@@ -163,7 +172,7 @@ def eval_command(
     if run_path is not None:
         run = read_trec_run(run_path)
     elif index_path is not None and queries_path is not None:
-        run = _search_run(index_path, queries_path, limit, k1, b, no_synonyms, synonym_files)
+        run = _search_run(index_path, queries_path, limit, k1, b, k3, no_synonyms, synonym_files)
     else:
         raise click.UsageError("give --run FILE, or --index PATH and --queries FILE")
     qrels = read_trec_qrels(qrels_path)

@@ -1,0 +1,532 @@
+"""Bag-of-words BM25 top-k over the fast path's posting arrays.
+
+whoosh's matchers are pure Python: a query's cost grows with the lengths of
+its posting lists, one Python call per posting.  The build (``impact``)
+keeps, beside whoosh's index, every scored field's postings as flat arrays
+(document numbers and term frequencies, grouped by term) and the fields'
+lengths; this module scores a query over them.  It is an accelerator, not
+a second engine: it answers only queries made of words and phrases (with
+their synonyms), computes the same BM25 as ``ranking`` with the same
+statistics as whoosh (including whoosh's one-byte field lengths), and
+``search`` checks it gives the same rankings as the whoosh path (tests pin
+this).  Phrases are matched, and snippets cut, on the documents' term
+vectors (``term_vectors``): positions, and where tokens start in the body.
+
+Two scorers, one arithmetic: numpy's, a term's whole posting list at a
+time, and plain Python's over memory-mapped views of the same arrays.  The
+Python one serves a process that has not imported numpy yet and asks a
+query touching few postings (the command line: importing numpy costs more
+than the whole search).  Both add the same numbers in the same order, so
+they agree to the last bit (tests compare them).
+
+Needs neither whoosh nor, for small queries, numpy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import mmap
+import re
+import sqlite3
+import sys
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from searchlib.query import Concept
+from searchlib.ranking import RankingSettings, bm25_idf, capped_synonym_weight
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+IMPACT_DIR = "impact"
+CONTENT = "content"
+SCORED_FIELDS = (CONTENT, "title")
+FIELD_WEIGHTS = (("content", False), ("title", True))
+"""Scored fields, and whether ``title_weight`` multiplies the field's score."""
+PYTHON_UP_TO_POSTINGS = 20_000
+"""Postings a query may touch to be scored in Python while numpy is not
+imported: about what Python scores in the time numpy takes to import."""
+PHRASE_CACHE_SIZE = 1_000
+NUMPY_PHRASE_CANDIDATES = 64
+"""Documents to check for a phrase from which numpy checks them, when imported."""
+_TERM_CACHE_LIMIT = 100_000
+
+_NPY_HEADER = re.compile(
+    rb"'descr':\s*'(?P<descr>[^']+)',\s*'fortran_order':\s*False,\s*'shape':\s*\((?P<n>\d+),?\)"
+)
+_TYPE_CODES = {b"<i4": "i", b"<i8": "q", b"<f4": "f", b"<f8": "d"}
+
+
+class DamagedArraysError(Exception):
+    """An array file of the fast path is not what the build writes."""
+
+
+class MappedArray:
+    """A one-dimensional ``.npy`` file, memory-mapped: a typed view for
+    Python (``values``) and, on demand, a numpy array over the same bytes."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as stream:
+            self._map = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        header = self._map[:256]
+        if header[:6] != b"\x93NUMPY" or header[6] not in (1, 2, 3):
+            raise DamagedArraysError(f"{path.name} is not an array file")
+        width = 2 if header[6] == 1 else 4
+        size = int.from_bytes(header[8 : 8 + width], "little")
+        self._offset = 8 + width + size
+        match = _NPY_HEADER.search(self._map[8 + width : self._offset])
+        if match is None or match.group("descr") not in _TYPE_CODES:
+            raise DamagedArraysError(f"{path.name} holds an unexpected array type")
+        self._descr = match.group("descr").decode()
+        self.length = int(match.group("n"))
+        code = _TYPE_CODES[match.group("descr")]
+        end = self._offset + self.length * {"i": 4, "q": 8, "f": 4, "d": 8}[code]
+        if end > len(self._map):
+            raise DamagedArraysError(f"{path.name} is shorter than it says")
+        view: Any = memoryview(self._map)[self._offset : end]
+        self.values: Any = view.cast(code)
+        """The numbers, as a ``memoryview`` of ints or floats."""
+        self._array: Any = None
+
+    def numpy(self) -> Any:
+        """The same numbers as a read-only numpy array (imports numpy)."""
+        if self._array is None:
+            import numpy as np
+
+            self._array = np.frombuffer(
+                self._map, dtype=self._descr, count=self.length, offset=self._offset
+            )
+        return self._array
+
+    def close(self) -> None:
+        self.values.release()
+        self._array = None
+        # A numpy view still referenced keeps the map open until collected.
+        with contextlib.suppress(BufferError):
+            self._map.close()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Top documents of a query: numbers and scores, best first."""
+
+    documents: list[int]
+    scores: list[float]
+    total: int
+
+
+@dataclass(frozen=True)
+class _Postings:
+    field: str
+    start: int
+    count: int
+
+
+def rounded(score: float) -> float:
+    """A score rounded to 9 decimals as numpy rounds (``np.round``), so
+    that equal scores tie the same way on both scorers."""
+    return round(score * 1e9) / 1e9
+
+
+class ImpactIndex:
+    """The arrays of one generation, memory-mapped, and BM25 over them."""
+
+    def __init__(self, generation_dir: Path) -> None:
+        folder = generation_dir / IMPACT_DIR
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.document_count: int = meta["documents"]
+        self.engine_generation: int = meta["engine_generation"]
+        self._terms = sqlite3.connect(
+            f"file:{folder / 'terms.sqlite'}?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+        )
+        self._term_rows: dict[tuple[str, str], _Postings | None] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._arrays: list[MappedArray] = []
+        try:
+            self._docs = {f: self._map(folder / f"{f}.docs.npy") for f in SCORED_FIELDS}
+            self._tfs = {f: self._map(folder / f"{f}.tfs.npy") for f in SCORED_FIELDS}
+            self._lengths = {f: self._map(folder / f"{f}.lengths.npy") for f in SCORED_FIELDS}
+            self.id_order = self._map(folder / "id_order.npy")
+            self._terms.execute("SELECT count(*) FROM terms").fetchone()
+            from searchlib.term_vectors import TermVectors
+
+            self.vectors = TermVectors(generation_dir)
+        except BaseException:
+            self.close()
+            raise
+        # avgdl: the mean of the stored lengths (see ``ranking``).
+        self._average = {f: meta["mean_stored_lengths"][f] or 1.0 for f in SCORED_FIELDS}
+
+    def _map(self, path: Path) -> MappedArray:
+        array = MappedArray(path)
+        self._arrays.append(array)
+        return array
+
+    @staticmethod
+    def exists(generation_dir: Path) -> bool:
+        return (generation_dir / IMPACT_DIR / "meta.json").is_file()
+
+    def close(self) -> None:
+        self._terms.close()
+        for array in self._arrays:
+            array.close()
+        self._arrays = []
+        if hasattr(self, "vectors"):
+            self.vectors.close()
+
+    # -- statistics -------------------------------------------------------------
+
+    def _postings(self, field: str, term: str) -> _Postings | None:
+        key = (field, term)
+        if key in self._term_rows:
+            return self._term_rows[key]
+        row = self._terms.execute(
+            "SELECT start, count FROM terms WHERE field = ? AND term = ?", key
+        ).fetchone()
+        found = _Postings(field, row[0], row[1]) if row else None
+        if len(self._term_rows) >= _TERM_CACHE_LIMIT:
+            self._term_rows.clear()
+        self._term_rows[key] = found
+        return found
+
+    def document_frequency(self, field: str, term: str) -> int:
+        postings = self._postings(field, term)
+        return postings.count if postings else 0
+
+    def idf(self, field: str, term: str) -> float:
+        """BM25 idf of a term in a field (``query.TermStatistics``)."""
+        return bm25_idf(self.document_count, self.document_frequency(field, term))
+
+    def _idf_sum(self, field: str, terms: tuple[str, ...]) -> float:
+        """The idfs of ``terms`` in ``field``, added up (a phrase's weight in BM25)."""
+        return sum(self.idf(field, term) for term in terms)
+
+    # -- ranking ------------------------------------------------------------------
+
+    def rank(
+        self,
+        concepts: Sequence[tuple[Concept, float]],
+        ranking: RankingSettings,
+        limit: int,
+        all_words_first: bool,
+    ) -> Ranked:
+        """BM25 of weighted concepts over every document, top ``limit``.
+
+        The score of a document is the sum, over concepts, of the best of:
+        its words' scores added up, or one synonym's score times its weight
+        (``synonym_weight``, capped by ``capped_synonym_weight``) -- each in
+        the whole article plus ``title_weight`` times in the title: what
+        whoosh computes for the same query.  With ``all_words_first``,
+        documents that hold every concept fully come first; ties in score
+        go by id.
+        """
+        touched = sum(
+            postings.count
+            for concept, _ in concepts
+            for terms in (*concept.words, *concept.synonyms)
+            for term in terms
+            for field in SCORED_FIELDS
+            if (postings := self._postings(field, term)) is not None
+        )
+        in_python = "numpy" not in sys.modules and touched <= PYTHON_UP_TO_POSTINGS
+        scorer = _PythonScorer if in_python else _NumpyScorer
+        return scorer(self, ranking).rank(concepts, limit, all_words_first)
+
+    def _weights(
+        self, ranking: RankingSettings, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
+    ) -> list[tuple[str, float]]:
+        """(field, weight) of an alternative in each field it is scored in."""
+        weights = []
+        for field, titled in FIELD_WEIGHTS:
+            field_weight = ranking.title_weight if titled else 1.0
+            if field_weight == 0:
+                continue
+            weight = 1.0
+            if synonym_of is not None:
+                weight = capped_synonym_weight(
+                    ranking.synonym_weight,
+                    self._idf_sum(field, synonym_of),
+                    self._idf_sum(field, terms),
+                )
+            weights.append((field, weight * field_weight))
+        return weights
+
+    # -- phrases and snippets (``term_vectors``) ------------------------------------
+
+    def phrase_documents(self, field: str, terms: tuple[str, ...]) -> list[int]:
+        """Documents holding ``terms`` at consecutive positions, ascending
+        (whoosh's phrase match: stop words were dropped before positions
+        were counted, so a phrase matches across them).  Only documents
+        holding every word are looked at, in their term vectors.
+
+        The arrays never change, so the answers are kept (the last
+        ``PHRASE_CACHE_SIZE`` phrases): multi-word synonyms -- "united
+        states" for US -- come back query after query.
+        """
+        key = (field, terms)
+        cached = self._phrases.get(key)
+        if cached is None:
+            cached = self._phrases[key] = self._find_phrase(field, terms)
+            if len(self._phrases) > PHRASE_CACHE_SIZE:
+                del self._phrases[next(iter(self._phrases))]
+        return cached
+
+    def _find_phrase(self, field: str, terms: tuple[str, ...]) -> list[int]:
+        lists = [self._postings(field, term) for term in terms]
+        found = [postings for postings in lists if postings is not None]
+        if len(found) < len(lists):
+            return []
+        smallest = min(found, key=lambda postings: postings.count)
+        if "numpy" in sys.modules and smallest.count > NUMPY_PHRASE_CANDIDATES:
+            return self._phrase_documents_numpy(field, terms, found)
+        docs = self._docs[field].values
+        candidates = set(docs[smallest.start : smallest.start + smallest.count])
+        for postings in found:
+            if postings is not smallest:
+                candidates.intersection_update(
+                    docs[postings.start : postings.start + postings.count]
+                )
+            if not candidates:
+                return []
+        vectors = self.vectors
+        return [
+            document
+            for document in sorted(candidates)
+            if vectors.holds_phrase(field, document, terms)
+        ]
+
+    def _phrase_documents_numpy(
+        self, field: str, terms: tuple[str, ...], found: list[_Postings]
+    ) -> list[int]:
+        import numpy as np
+
+        docs = self._docs[field].numpy()
+        candidates = None
+        for postings in sorted(found, key=lambda postings: postings.count):
+            these = docs[postings.start : postings.start + postings.count]
+            candidates = these if candidates is None else np.intersect1d(candidates, these, True)
+            if len(candidates) == 0:
+                return []
+        assert candidates is not None
+        return self.vectors.phrase_documents(field, candidates, terms)
+
+    def body_matches(
+        self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]
+    ) -> list[tuple[int, int]]:
+        """Where the terms and phrases occur in a document's body, as the
+        start of the first and of the last token of each match."""
+        return self.vectors.body_matches(document, list(terms), list(phrases))
+
+
+class _PythonScorer:
+    """BM25 over memoryviews, document by document, in dictionaries."""
+
+    def __init__(self, index: ImpactIndex, ranking: RankingSettings) -> None:
+        self.index = index
+        self.ranking = ranking
+
+    def rank(
+        self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
+    ) -> Ranked:
+        scores: dict[int, float] = {}
+        full: dict[int, int] = {}
+        for concept, weight in concepts:
+            words_score: dict[int, float] = {}
+            words_held: dict[int, int] = {}
+            for word in concept.words:
+                for document in self._add_alternative(words_score, word, None):
+                    words_held[document] = words_held.get(document, 0) + 1
+            best = words_score
+            synonym_held: set[int] = set()
+            for synonym in concept.synonyms:
+                synonym_score: dict[int, float] = {}
+                synonym_held |= self._add_alternative(synonym_score, synonym, concept.original)
+                best = {
+                    document: max(best.get(document, 0.0), synonym_score.get(document, 0.0))
+                    for document in best.keys() | synonym_score.keys()
+                }
+            whole = len(concept.words)
+            for document in words_held.keys() | synonym_held:
+                scores[document] = scores.get(document, 0.0) + best.get(document, 0.0) * weight
+                if document in synonym_held or words_held.get(document) == whole:
+                    full[document] = full.get(document, 0) + 1
+        total = len(scores)
+        if limit <= 0 or total == 0:
+            return Ranked([], [], total)
+        id_order = self.index.id_order.values
+        wanted = len(concepts)
+
+        def order(document: int) -> tuple[bool, float, int]:
+            first = not all_words_first or full.get(document, 0) == wanted
+            return (not first, -rounded(scores[document]), id_order[document])
+
+        top = heapq.nsmallest(limit, scores, key=order)
+        return Ranked(top, [scores[document] for document in top], total)
+
+    def _add_alternative(
+        self, scores: dict[int, float], terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
+    ) -> set[int]:
+        """Add a word's (or phrase's) weighted score in each field to
+        ``scores``; return which documents hold it."""
+        held: set[int] = set()
+        for field, weight in self.index._weights(self.ranking, terms, synonym_of):
+            for document, value in self._alternative_scores(field, terms):
+                scores[document] = scores.get(document, 0.0) + value * weight
+                held.add(document)
+        return held
+
+    def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> list[tuple[int, float]]:
+        if len(terms) == 1:
+            return self._term_scores(field, terms[0])
+        where = self.index.phrase_documents(field, terms)
+        if not where:
+            return []
+        totals = [0.0] * len(where)
+        for term in terms:  # a phrase scores as the sum of its words' scores
+            postings = self.index._postings(field, term)
+            assert postings is not None  # every phrase document holds every word
+            docs = self.index._docs[field].values
+            end = postings.start + postings.count
+            for position, document in enumerate(where):
+                at = min(bisect_left(docs, document, postings.start, end), end - 1)
+                totals[position] += self._score(field, postings, at)
+        return list(zip(where, totals, strict=True))
+
+    def _term_scores(self, field: str, term: str) -> list[tuple[int, float]]:
+        postings = self.index._postings(field, term)
+        if postings is None:
+            return []
+        docs = self.index._docs[field].values
+        tfs = self.index._tfs[field].values
+        lengths = self.index._lengths[field].values
+        k1, b = self.ranking.k1, self.ranking.b
+        average = self.index._average[field]
+        idf = bm25_idf(self.index.document_count, postings.count)
+        out = []
+        for at in range(postings.start, postings.start + postings.count):
+            document = docs[at]
+            tf = tfs[at]
+            norm = 1.0 - b + b * (lengths[document] / average)
+            out.append((document, idf * tf * (k1 + 1.0) / (tf + k1 * norm)))
+        return out
+
+    def _score(self, field: str, postings: _Postings, at: int) -> float:
+        """The BM25 score of the posting at ``at`` (as ``_term_scores``)."""
+        index = self.index
+        document = index._docs[field].values[at]
+        tf = index._tfs[field].values[at]
+        k1, b = self.ranking.k1, self.ranking.b
+        norm = 1.0 - b + b * (index._lengths[field].values[document] / index._average[field])
+        idf = bm25_idf(index.document_count, postings.count)
+        return float(idf * tf * (k1 + 1.0) / (tf + k1 * norm))
+
+
+class _NumpyScorer:
+    """BM25 over numpy arrays, a term's whole posting list at a time."""
+
+    def __init__(self, index: ImpactIndex, ranking: RankingSettings) -> None:
+        import numpy
+
+        self.np = numpy
+        self.index = index
+        self.ranking = ranking
+
+    def rank(
+        self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
+    ) -> Ranked:
+        np = self.np
+        n = self.index.document_count
+        scores = np.zeros(n, dtype=np.float64)
+        full = np.zeros(n, dtype=np.int32)
+        some = np.zeros(n, dtype=bool)
+        for concept, weight in concepts:
+            words_score = np.zeros(n, dtype=np.float64)
+            words_held = np.zeros(n, dtype=np.int32)
+            for word in concept.words:
+                words_held += self._add_alternative(words_score, word, None)
+            best = words_score
+            synonym_held = np.zeros(n, dtype=bool)
+            for synonym in concept.synonyms:
+                synonym_score = np.zeros(n, dtype=np.float64)
+                synonym_held |= self._add_alternative(synonym_score, synonym, concept.original)
+                best = np.maximum(best, synonym_score)
+            scores += best * weight
+            full += (words_held == len(concept.words)) | synonym_held
+            some |= (words_held > 0) | synonym_held
+        candidates = np.flatnonzero(some)
+        total = len(candidates)
+        if limit <= 0 or total == 0:
+            return Ranked([], [], total)
+        candidate_scores = scores[candidates]
+        rounded_scores = np.round(candidate_scores, 9)
+        if all_words_first:
+            first_tier = full[candidates] == len(concepts)
+        else:
+            first_tier = np.ones(total, dtype=bool)
+        id_order = self.index.id_order.numpy()[candidates]
+        if total > 4 * limit:  # keep the best few before sorting them
+            keys = np.where(first_tier, 0.0, np.inf) - rounded_scores
+            keep = np.argpartition(keys, limit - 1)[:limit]
+            threshold = keys[keep].max()
+            kept = np.flatnonzero(keys <= threshold)
+            candidates, candidate_scores = candidates[kept], candidate_scores[kept]
+            rounded_scores, first_tier, id_order = (
+                rounded_scores[kept],
+                first_tier[kept],
+                id_order[kept],
+            )
+        order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
+        return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
+
+    def _add_alternative(
+        self,
+        scores: npt.NDArray[np.float64],
+        terms: tuple[str, ...],
+        synonym_of: tuple[str, ...] | None,
+    ) -> npt.NDArray[np.bool_]:
+        held = self.np.zeros(len(scores), dtype=bool)
+        for field, weight in self.index._weights(self.ranking, terms, synonym_of):
+            docs, values = self._alternative_scores(field, terms)
+            if len(docs):
+                # Postings hold each document once, so plain indexing adds.
+                scores[docs] += values * weight
+                held[docs] = True
+        return held
+
+    def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
+        np = self.np
+        if len(terms) == 1:
+            return self._term_scores(field, terms[0])
+        where = np.asarray(self.index.phrase_documents(field, terms), dtype=np.int32)
+        if len(where) == 0:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
+        total = np.zeros(len(where), dtype=np.float64)
+        for term in terms:  # a phrase scores as the sum of its words' scores
+            docs, values = self._term_scores(field, term)
+            positions = np.searchsorted(docs, where)
+            total += values[np.minimum(positions, len(docs) - 1)]
+        return where, total
+
+    def _term_scores(self, field: str, term: str) -> tuple[Any, Any]:
+        """Documents holding ``term`` in ``field`` and its BM25 score in each
+        (the vectorised form of ``ranking.bm25_term_score``)."""
+        np = self.np
+        postings = self.index._postings(field, term)
+        if postings is None:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
+        span = slice(postings.start, postings.start + postings.count)
+        docs = self.index._docs[field].numpy()[span]
+        tf = self.index._tfs[field].numpy()[span].astype(np.float64)
+        idf = bm25_idf(self.index.document_count, postings.count)
+        k1, b = self.ranking.k1, self.ranking.b
+        lengths = self.index._lengths[field].numpy()[docs]
+        norm = 1.0 - b + b * (lengths / self.index._average[field])
+        return docs, idf * tf * (k1 + 1.0) / (tf + k1 * norm)

@@ -1,0 +1,278 @@
+"""Each document's terms with their positions, document by document: what
+phrases and snippets need to know of one document.
+
+The fast path scores from postings grouped by term (``impact``); to check
+a phrase in a candidate document, or to cut a hit's snippet, it needs the
+opposite view: where in *this* document each term occurs.  A build keeps,
+for every scored field and document, its terms' keys (a 64-bit hash of the
+term) with their positions, sorted by key then position, and, for the
+body, where each occurrence's token starts in ``models.article_body`` (-1
+in the title, which opens ``content``).  Looking a term up in a document is
+then a binary search in that document's slice.
+
+Written per batch of documents (a *run*, in this process or in a build
+worker) and joined in document order at the end, by copying: no sort over
+the whole corpus, and memory bounded by the batch.
+
+Keys are hashes, not term ids, so that a batch needs no shared vocabulary;
+two terms of one document sharing a 64-bit key (about one chance in 10^8
+for a million-term vocabulary) would make one match where the other occurs.
+
+On disk, in the generation folder, ``vectors/``:
+
+    <field>.offsets.npy    int64, documents + 1: each document's slice
+    <field>.keys.npy       int64 term keys, sorted within a document
+    <field>.positions.npy  int32, aligned with .keys
+    content.starts.npy     int32, aligned with content.keys
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from searchlib.impact_reading import CONTENT, SCORED_FIELDS, MappedArray
+
+VECTORS_DIR = "vectors"
+VECTOR_RUNS_DIR = "vector-runs"
+_KEY_CACHE_LIMIT = 200_000
+
+
+def term_key(term: str) -> int:
+    """The 64-bit key of a term (the same in every process and version)."""
+    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+class _KeyCache:
+    def __init__(self) -> None:
+        self._keys: dict[str, int] = {}
+
+    def __call__(self, term: str) -> int:
+        key = self._keys.get(term)
+        if key is None:
+            if len(self._keys) >= _KEY_CACHE_LIMIT:
+                self._keys.clear()
+            key = self._keys[term] = term_key(term)
+        return key
+
+
+class VectorRunWriter:
+    """Collects a batch's documents, then writes them as one run.
+
+    Each document's entries are sorted as they come (a stable sort by key
+    keeps positions ascending), so the batch holds only the final arrays:
+    16 bytes an occurrence."""
+
+    def __init__(self) -> None:
+        self._key = _KeyCache()
+        self._keys: dict[str, array[int]] = {f: array("q") for f in SCORED_FIELDS}
+        self._positions: dict[str, array[int]] = {f: array("i") for f in SCORED_FIELDS}
+        self._starts = array("i")
+        self._counts: dict[str, array[int]] = {f: array("q") for f in SCORED_FIELDS}
+        self.count = 0
+
+    def add(self, fields: dict[str, list[str]], body_starts: list[int]) -> None:
+        """One document's terms per field; ``body_starts`` are where the
+        content's terms after the title start in the article's body."""
+        key = self._key
+        for field in SCORED_FIELDS:
+            terms = fields[field]
+            keys = [key(term) for term in terms]
+            order = sorted(range(len(terms)), key=keys.__getitem__)
+            self._keys[field].extend([keys[position] for position in order])
+            self._positions[field].extend(order)
+            self._counts[field].append(len(terms))
+            if field == CONTENT:
+                starts = [-1] * (len(terms) - len(body_starts)) + body_starts
+                self._starts.extend([starts[position] for position in order])
+        self.count += 1
+
+    def write(self, folder: Path, number: int) -> None:
+        """Save the run."""
+        import numpy as np
+
+        folder.mkdir(exist_ok=True)
+        arrays: dict[str, Any] = {}
+        for field in SCORED_FIELDS:
+            arrays[f"{field}.keys"] = np.frombuffer(self._keys[field], dtype=np.int64)
+            arrays[f"{field}.positions"] = np.frombuffer(self._positions[field], dtype=np.int32)
+            arrays[f"{field}.counts"] = np.frombuffer(self._counts[field], dtype=np.int64)
+        arrays[f"{CONTENT}.starts"] = np.frombuffer(self._starts, dtype=np.int32)
+        np.savez(folder / f"{number:06d}.npz", **arrays)
+
+
+def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
+    """Join the runs in ``generation_dir/vector-runs`` (in document order)
+    into ``generation_dir/vectors``, then delete them."""
+    import numpy as np
+    from numpy.lib.format import open_memmap
+
+    runs = generation_dir / VECTOR_RUNS_DIR
+    folder = generation_dir / VECTORS_DIR
+    folder.mkdir()
+    for field in SCORED_FIELDS:
+        sizes = []
+        documents = 0
+        for number in run_numbers:
+            with np.load(runs / f"{number:06d}.npz") as run:
+                sizes.append(len(run[f"{field}.keys"]))
+                documents += len(run[f"{field}.counts"])
+        total = sum(sizes)
+        names = ["keys", "positions"] + (["starts"] if field == CONTENT else [])
+        types = {"keys": np.int64, "positions": np.int32, "starts": np.int32}
+        outputs = {
+            name: open_memmap(folder / f"{field}.{name}.npy", "w+", types[name], (total,))
+            for name in names
+        }
+        offsets = open_memmap(folder / f"{field}.offsets.npy", "w+", np.int64, (documents + 1,))
+        offsets[0] = 0
+        at = 0
+        document = 0
+        for number in run_numbers:
+            with np.load(runs / f"{number:06d}.npz") as run:
+                counts = run[f"{field}.counts"]
+                for name in names:
+                    values = run[f"{field}.{name}"]
+                    outputs[name][at : at + len(values)] = values
+                ends = np.cumsum(counts) + at
+                offsets[document + 1 : document + 1 + len(counts)] = ends
+                at += int(counts.sum())
+                document += len(counts)
+        for output in (*outputs.values(), offsets):
+            output.flush()
+        del outputs, offsets
+    shutil.rmtree(runs, ignore_errors=True)
+
+
+class TermVectors:
+    """The vectors of one generation, memory-mapped: a term's positions
+    (and body starts) in one document."""
+
+    def __init__(self, generation_dir: Path) -> None:
+        folder = generation_dir / VECTORS_DIR
+        self._arrays: list[MappedArray] = []
+        try:
+            self._offsets = {f: self._map(folder / f"{f}.offsets.npy") for f in SCORED_FIELDS}
+            self._keys = {f: self._map(folder / f"{f}.keys.npy") for f in SCORED_FIELDS}
+            self._positions = {f: self._map(folder / f"{f}.positions.npy") for f in SCORED_FIELDS}
+            self._starts = self._map(folder / f"{CONTENT}.starts.npy")
+        except BaseException:
+            self.close()
+            raise
+        self._key = _KeyCache()
+
+    def _map(self, path: Path) -> MappedArray:
+        array_file = MappedArray(path)
+        self._arrays.append(array_file)
+        return array_file
+
+    def close(self) -> None:
+        for array_file in self._arrays:
+            array_file.close()
+        self._arrays = []
+
+    def _slice(self, field: str, document: int, term: str) -> tuple[int, int]:
+        offsets = self._offsets[field].values
+        low, high = offsets[document], offsets[document + 1]
+        keys = self._keys[field].values
+        key = self._key(term)
+        first = bisect_left(keys, key, low, high)
+        return first, bisect_right(keys, key, first, high)
+
+    def positions(self, field: str, document: int, term: str) -> Any:
+        """Where ``term`` occurs in the field of ``document`` (ascending)."""
+        first, last = self._slice(field, document, term)
+        return self._positions[field].values[first:last]
+
+    def phrase_documents(self, field: str, candidates: Any, terms: Sequence[str]) -> list[int]:
+        """Of ``candidates`` (a sorted numpy array of documents holding
+        every term), those holding ``terms`` at consecutive positions: what
+        ``holds_phrase`` tells of each, for all of them at once."""
+        import numpy as np
+
+        offsets = self._offsets[field].numpy()
+        keys = self._keys[field].numpy()
+        positions = self._positions[field].numpy()
+        candidates = np.asarray(candidates, dtype=np.int64)
+        starts, ends = offsets[candidates], offsets[candidates + 1]
+        common = None
+        for offset, term in enumerate(terms):
+            key = self._key(term)
+            first = _bisect_each(keys, starts, ends, key, right=False)
+            last = _bisect_each(keys, first, ends, key, right=True)
+            counts = last - first
+            # Every occurrence as (document, position - offset), one number each.
+            owners = np.repeat(candidates, counts)
+            within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+                np.cumsum(counts) - counts, counts
+            )
+            places = positions[np.repeat(first, counts) + within].astype(np.int64) - offset
+            encoded = (owners << 32) + places
+            common = encoded if common is None else np.intersect1d(common, encoded)
+            if len(common) == 0:
+                return []
+        assert common is not None
+        return [int(document) for document in np.unique(common >> 32)]
+
+    def body_occurrences(self, document: int, term: str) -> dict[int, int]:
+        """Position -> start in the body, of each occurrence of ``term`` in
+        the body of ``document``."""
+        first, last = self._slice(CONTENT, document, term)
+        positions = self._positions[CONTENT].values[first:last]
+        starts = self._starts.values[first:last]
+        return {p: s for p, s in zip(positions, starts, strict=True) if s >= 0}
+
+    def holds_phrase(self, field: str, document: int, terms: Sequence[str]) -> bool:
+        """Whether ``terms`` occur at consecutive positions in the field."""
+        first = self.positions(field, document, terms[0])
+        later = [set(self.positions(field, document, term)) for term in terms[1:]]
+        return any(
+            all(position + offset in held for offset, held in enumerate(later, start=1))
+            for position in first
+        )
+
+    def body_matches(
+        self, document: int, terms: Sequence[str], phrases: Sequence[tuple[str, ...]]
+    ) -> list[tuple[int, int]]:
+        """Where the terms and phrases occur in a document's body, as the
+        start of the first and of the last token of each match."""
+        matches = [
+            (start, start)
+            for term in terms
+            for start in self.body_occurrences(document, term).values()
+        ]
+        for phrase in phrases:
+            starts_at = [self.body_occurrences(document, term) for term in phrase]
+            last = len(phrase) - 1
+            matches += [
+                (start, starts_at[last][position + last])
+                for position, start in starts_at[0].items()
+                if all(position + offset in starts_at[offset] for offset in range(1, last + 1))
+            ]
+        return matches
+
+
+def _bisect_each(keys: Any, lows: Any, highs: Any, key: int, *, right: bool) -> Any:
+    """For each range [low, high) of ``keys`` (sorted within each range),
+    where ``key`` would be inserted: ``bisect_left`` (or ``bisect_right``)
+    of every range at once."""
+    import numpy as np
+
+    lows, highs = lows.copy(), highs.copy()
+    while True:
+        open_ranges = lows < highs
+        if not open_ranges.any():
+            return lows
+        middles = (lows + highs) // 2
+        probe = keys[np.minimum(middles, len(keys) - 1)]
+        go_right = (probe <= key) if right else (probe < key)
+        go_right &= open_ranges
+        stay = open_ranges & ~go_right
+        lows = np.where(go_right, middles + 1, lows)
+        highs = np.where(stay, middles, highs)
