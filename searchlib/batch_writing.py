@@ -55,10 +55,12 @@ MEMORY_PER_TEXT_BYTE = 14
 """Memory a batch takes per character of its articles' text while it is
 written (the articles, their terms and postings; measured on news text)."""
 MIN_BATCH_BYTES = 1 << 20
+"""whoosh pays per term and segment: smaller batches cost more than they save."""
 SHARES_LEFT = 2
 """A batch of a corpus of known size is 1 / (SHARES_LEFT x writers) of what is left."""
 SMALL_BATCH_BYTES = 2 << 20
-"""The first batches' size; later ones grow to a quarter of the text so far."""
+"""The first batches' size when the corpus's size is unknown; later ones grow
+to a quarter of the text so far."""
 MAX_BATCH_DOCUMENTS = 50_000
 
 
