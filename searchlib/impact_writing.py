@@ -7,7 +7,9 @@ lengths.  ``write_impact`` merges the runs into the layout ``impact``
 documents: the union of the runs' vocabularies gives each term its slice,
 and each run's postings are placed into memory-mapped output arrays, run
 after run, so a term's documents stay ascending.  Memory holds one run and
-the vocabulary, whatever the corpus size; the runs are deleted afterwards.
+the vocabulary, whatever the corpus size: the output is written a slice of
+the vocabulary at a time, each pass's pages unmapped when it ends.  The runs
+are deleted afterwards.
 
 On disk, in the generation folder, ``impact/`` (read by ``impact_reading``):
 
@@ -42,6 +44,8 @@ from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 from searchlib.segment_writing import FieldPostings, in_byte_order
 
 RUNS_DIR = "impact-runs"
+MERGE_POSTINGS = 4 << 20
+"""Postings a merge pass places (32 MB of output arrays)."""
 
 
 def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPostings]) -> None:
@@ -70,10 +74,12 @@ def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPosti
         (folder / f"{number:06d}.{field}.terms").write_bytes(pickle.dumps(terms, protocol=5))
 
 
-def _read_run(folder: Path, number: int, field: str) -> tuple[list[bytes], dict[str, np.ndarray]]:
-    terms = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes())
+def _read_run(
+    folder: Path, number: int, field: str, *, terms: bool = True
+) -> tuple[list[bytes], dict[str, np.ndarray]]:
+    words = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes()) if terms else []
     with np.load(folder / f"{number:06d}.{field}.npz") as arrays:
-        return terms, {name: arrays[name] for name in arrays.files}
+        return words, {name: arrays[name] for name in arrays.files}
 
 
 def write_impact(
@@ -98,35 +104,55 @@ def write_impact(
     means = {}
     for field in SCORED_FIELDS:
         counts_by_term: dict[bytes, int] = {}
+        lengths = []
         for number in run_numbers:
             terms, arrays = _read_run(runs, number, field)
             for term, count in zip(terms, arrays["counts"].tolist(), strict=True):
                 counts_by_term[term] = counts_by_term.get(term, 0) + count
+            lengths.append(arrays["lengths"])
         vocabulary = sorted(counts_by_term)
         counts = np.fromiter((counts_by_term[t] for t in vocabulary), np.int64, len(vocabulary))
         starts = np.zeros(len(vocabulary), dtype=np.int64)
         np.cumsum(counts[:-1], out=starts[1:])
         slot = {term: index for index, term in enumerate(vocabulary)}
         del counts_by_term
-        total = int(counts.sum())
-        docs = open_memmap(folder / f"{field}.docs.npy", "w+", np.int32, (total,))
-        tfs = open_memmap(folder / f"{field}.tfs.npy", "w+", np.float32, (total,))
-        filled = starts.copy()
-        lengths = []
+        # Each run's terms as indexes into the vocabulary (ascending, as both
+        # are in byte order) and where each term's postings start in the run.
+        places = []
         for number in run_numbers:
             terms, arrays = _read_run(runs, number, field)
             where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
-            run_counts = arrays["counts"]
-            run_starts = np.cumsum(run_counts) - run_counts
-            target = np.repeat(filled[where] - run_starts, run_counts)
-            target += np.arange(len(target), dtype=np.int64)
-            docs[target] = arrays["docs"]
-            tfs[target] = arrays["tfs"]
-            filled[where] += run_counts
-            lengths.append(arrays["lengths"])
-        docs.flush()
-        tfs.flush()
-        del docs, tfs
+            places.append((number, where, np.cumsum(arrays["counts"]) - arrays["counts"]))
+        del slot
+        total = int(counts.sum())
+        paths = {name: folder / f"{field}.{name}.npy" for name in ("docs", "tfs")}
+        for name, kind in (("docs", np.int32), ("tfs", np.float32)):
+            open_memmap(paths[name], "w+", kind, (total,)).flush()  # made, unmapped
+        filled = starts.copy()
+        # A slice of the vocabulary at a time: the output pages a pass writes
+        # leave memory when it ends, so a merge holds MERGE_POSTINGS postings.
+        low = 0
+        while low < len(vocabulary):
+            high = max(low + 1, int(np.searchsorted(starts, starts[low] + MERGE_POSTINGS)))
+            docs = open_memmap(paths["docs"], "r+")
+            tfs = open_memmap(paths["tfs"], "r+")
+            for number, where, run_starts in places:
+                first, last = np.searchsorted(where, [low, high])
+                if first == last:
+                    continue
+                _, arrays = _read_run(runs, number, field, terms=False)
+                run_counts = arrays["counts"][first:last]
+                begin = int(run_starts[first])
+                end = int(run_starts[last - 1] + run_counts[-1])
+                target = np.repeat(filled[where[first:last]] - run_starts[first:last], run_counts)
+                target += np.arange(begin, end, dtype=np.int64)
+                docs[target] = arrays["docs"][begin:end]
+                tfs[target] = arrays["tfs"][begin:end]
+                filled[where[first:last]] += run_counts
+            docs.flush()
+            tfs.flush()
+            del docs, tfs
+            low = high
         database.executemany(
             "INSERT INTO terms VALUES (?, ?, ?, ?)",
             (

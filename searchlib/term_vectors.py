@@ -111,7 +111,6 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
     """Join the runs in ``generation_dir/vector-runs`` (in document order)
     into ``generation_dir/vectors``, then delete them."""
     import numpy as np
-    from numpy.lib.format import open_memmap
 
     runs = generation_dir / VECTOR_RUNS_DIR
     folder = generation_dir / VECTORS_DIR
@@ -126,28 +125,36 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
         total = sum(sizes)
         names = ["keys", "positions"] + (["starts"] if field == CONTENT else [])
         types = {"keys": np.int64, "positions": np.int32, "starts": np.int32}
+        # Appended to plain files, not mapped: written pages stay out of the
+        # build's memory, which so holds one run whatever the corpus size.
         outputs = {
-            name: open_memmap(folder / f"{field}.{name}.npy", "w+", types[name], (total,))
-            for name in names
+            name: _array_file(folder / f"{field}.{name}.npy", types[name], total) for name in names
         }
-        offsets = open_memmap(folder / f"{field}.offsets.npy", "w+", np.int64, (documents + 1,))
-        offsets[0] = 0
-        at = 0
-        document = 0
-        for number in run_numbers:
-            with np.load(runs / f"{number:06d}.npz") as run:
-                counts = run[f"{field}.counts"]
-                for name in names:
-                    values = run[f"{field}.{name}"]
-                    outputs[name][at : at + len(values)] = values
-                ends = np.cumsum(counts) + at
-                offsets[document + 1 : document + 1 + len(counts)] = ends
-                at += int(counts.sum())
-                document += len(counts)
-        for output in (*outputs.values(), offsets):
-            output.flush()
-        del outputs, offsets
+        offsets = _array_file(folder / f"{field}.offsets.npy", np.int64, documents + 1)
+        try:
+            np.zeros(1, dtype=np.int64).tofile(offsets)
+            at = 0
+            for number in run_numbers:
+                with np.load(runs / f"{number:06d}.npz") as run:
+                    counts = run[f"{field}.counts"]
+                    for name in names:
+                        run[f"{field}.{name}"].astype(types[name], copy=False).tofile(outputs[name])
+                    (np.cumsum(counts) + at).astype(np.int64).tofile(offsets)
+                    at += int(counts.sum())
+        finally:
+            for output in (*outputs.values(), offsets):
+                output.close()
     shutil.rmtree(runs, ignore_errors=True)
+
+
+def _array_file(path: Path, kind: Any, length: int) -> Any:
+    """A file open for appending the values of a one-dimensional .npy array."""
+    import numpy as np
+
+    stream = path.open("wb")
+    header = {"descr": np.dtype(kind).str, "fortran_order": False, "shape": (length,)}
+    np.lib.format.write_array_header_1_0(stream, header)
+    return stream
 
 
 class TermVectors:

@@ -16,7 +16,7 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
-from searchlib import Article, batch_writing
+from searchlib import Article, batch_writing, impact_writing
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.indexing import write_index
 from searchlib.schema import analyse_article, article_fields, build_schema
@@ -102,6 +102,7 @@ def segment_count(folder: Path) -> int:
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of about 2 KB of text: many segments from a small corpus."""
     monkeypatch.setattr(batch_writing, "batch_bytes", lambda memory_mb, workers: 2048)
+    monkeypatch.setattr(impact_writing, "MERGE_POSTINGS", 50)  # many merge passes too
     monkeypatch.setattr(batch_writing, "SMALL_BATCH_BYTES", 1024)
 
 
