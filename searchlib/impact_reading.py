@@ -30,15 +30,21 @@ import json
 import mmap
 import re
 import sqlite3
+import struct
 import sys
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from searchlib.query import Concept
-from searchlib.ranking import RankingSettings, bm25_idf, capped_synonym_weight
+from searchlib.ranking import (
+    RankingSettings,
+    bm25_idf,
+    bm25_term_score,
+    capped_synonym_weight,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -86,7 +92,7 @@ class MappedArray:
         self._descr = match.group("descr").decode()
         self.length = int(match.group("n"))
         code = _TYPE_CODES[match.group("descr")]
-        end = self._offset + self.length * {"i": 4, "q": 8, "f": 4, "d": 8}[code]
+        end = self._offset + self.length * struct.calcsize(code)
         if end > len(self._map):
             raise DamagedArraysError(f"{path.name} is shorter than it says")
         view: Any = memoryview(self._map)[self._offset : end]
@@ -228,7 +234,13 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
-        touched = sum(
+        in_python = "numpy" not in sys.modules and self._touched(concepts) <= PYTHON_UP_TO_POSTINGS
+        scorer = _PythonScorer if in_python else _NumpyScorer
+        return scorer(self, ranking).rank(concepts, limit, all_words_first)
+
+    def _touched(self, concepts: Sequence[tuple[Concept, float]]) -> int:
+        """How many postings scoring ``concepts`` reads."""
+        return sum(
             postings.count
             for concept, _ in concepts
             for terms in (*concept.words, *concept.synonyms)
@@ -236,9 +248,6 @@ class ImpactIndex:
             for field in SCORED_FIELDS
             if (postings := self._postings(field, term)) is not None
         )
-        in_python = "numpy" not in sys.modules and touched <= PYTHON_UP_TO_POSTINGS
-        scorer = _PythonScorer if in_python else _NumpyScorer
-        return scorer(self, ranking).rank(concepts, limit, all_words_first)
 
     def _weights(
         self, ranking: RankingSettings, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
@@ -318,13 +327,6 @@ class ImpactIndex:
         assert candidates is not None
         return self.vectors.phrase_documents(field, candidates, terms)
 
-    def body_matches(
-        self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]
-    ) -> list[tuple[int, int]]:
-        """Where the terms and phrases occur in a document's body, as the
-        start of the first and of the last token of each match."""
-        return self.vectors.body_matches(document, list(terms), list(phrases))
-
 
 class _PythonScorer:
     """BM25 over memoryviews, document by document, in dictionaries."""
@@ -389,15 +391,19 @@ class _PythonScorer:
         where = self.index.phrase_documents(field, terms)
         if not where:
             return []
+        index = self.index
+        docs = index._docs[field].values
+        tfs = index._tfs[field].values
+        lengths = index._lengths[field].values
         totals = [0.0] * len(where)
         for term in terms:  # a phrase scores as the sum of its words' scores
-            postings = self.index._postings(field, term)
+            postings = index._postings(field, term)
             assert postings is not None  # every phrase document holds every word
-            docs = self.index._docs[field].values
+            idf = bm25_idf(index.document_count, postings.count)
             end = postings.start + postings.count
             for position, document in enumerate(where):
                 at = min(bisect_left(docs, document, postings.start, end), end - 1)
-                totals[position] += self._score(field, postings, at)
+                totals[position] += self._score(idf, tfs[at], lengths[document], field)
         return list(zip(where, totals, strict=True))
 
     def _term_scores(self, field: str, term: str) -> list[tuple[int, float]]:
@@ -407,26 +413,17 @@ class _PythonScorer:
         docs = self.index._docs[field].values
         tfs = self.index._tfs[field].values
         lengths = self.index._lengths[field].values
-        k1, b = self.ranking.k1, self.ranking.b
-        average = self.index._average[field]
         idf = bm25_idf(self.index.document_count, postings.count)
-        out = []
-        for at in range(postings.start, postings.start + postings.count):
-            document = docs[at]
-            tf = tfs[at]
-            norm = 1.0 - b + b * (lengths[document] / average)
-            out.append((document, idf * tf * (k1 + 1.0) / (tf + k1 * norm)))
-        return out
+        score = self._score
+        return [
+            (docs[at], score(idf, tfs[at], lengths[docs[at]], field))
+            for at in range(postings.start, postings.start + postings.count)
+        ]
 
-    def _score(self, field: str, postings: _Postings, at: int) -> float:
-        """The BM25 score of the posting at ``at`` (as ``_term_scores``)."""
-        index = self.index
-        document = index._docs[field].values[at]
-        tf = index._tfs[field].values[at]
-        k1, b = self.ranking.k1, self.ranking.b
-        norm = 1.0 - b + b * (index._lengths[field].values[document] / index._average[field])
-        idf = bm25_idf(index.document_count, postings.count)
-        return float(idf * tf * (k1 + 1.0) / (tf + k1 * norm))
+    def _score(self, idf: float, tf: float, length: float, field: str) -> float:
+        """``ranking.bm25_term_score``, with this field's mean length."""
+        ranking = self.ranking
+        return bm25_term_score(idf, tf, length, self.index._average[field], ranking.k1, ranking.b)
 
 
 class _NumpyScorer:

@@ -247,7 +247,7 @@ class Index:
             snippet = None
             if snippets:  # cut where the arrays say the matches start
                 body = article_body(*documents.body(number))
-                starts = fast.impact.body_matches(
+                starts = fast.impact.vectors.body_matches(
                     number, compiled.highlight_terms, compiled.highlight_phrases
                 )
                 matches = spans_from_starts(body, starts, self.analyzer.tokenizer.pattern)

@@ -32,7 +32,7 @@ import hashlib
 import shutil
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -245,7 +245,7 @@ class TermVectors:
         )
 
     def body_matches(
-        self, document: int, terms: Sequence[str], phrases: Sequence[tuple[str, ...]]
+        self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]
     ) -> list[tuple[int, int]]:
         """Where the terms and phrases occur in a document's body, as the
         start of the first and of the last token of each match."""
