@@ -28,7 +28,7 @@ from typing import Any
 
 from searchlib.analysis import Analyzer
 from searchlib.document_store import DocumentStore
-from searchlib.errors import IncompatibleIndexError, IndexProblem
+from searchlib.errors import IndexProblem
 from searchlib.impact_reading import DamagedArraysError, ImpactIndex
 from searchlib.manifest import (
     STEMS_NAME,
@@ -196,7 +196,7 @@ def _open_fast_files(path: Path, generation_dir: Path, engine_generation: int) -
         if not generation_dir.is_dir():
             raise FileNotFoundError(generation_dir)
         return None
-    with reading_fast_files(path):
+    with reading_fast_files(path, opening=True):
         impact = ImpactIndex(generation_dir)
         if impact.engine_generation != engine_generation:
             impact.close()
@@ -209,22 +209,28 @@ def _open_fast_files(path: Path, generation_dir: Path, engine_generation: int) -
     return FastFiles(impact, documents)
 
 
+_DAMAGE_WHILE_READING = (sqlite3.DatabaseError, DamagedArraysError)
+"""What a damaged file of the fast path raises when it is read."""
+_DAMAGE_WHILE_OPENING = (
+    *_DAMAGE_WHILE_READING,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+)
+"""... and when it is opened: a truncated array, a garbled meta.json."""
+
+
 @contextlib.contextmanager
-def reading_fast_files(path: Path) -> Iterator[None]:
-    """Around reading the fast path's files: damage gives a clear error."""
+def reading_fast_files(path: Path, *, opening: bool = False) -> Iterator[None]:
+    """Around opening (or reading, during a search) the fast path's files:
+    damage gives a clear error.  A missing file stays ``FileNotFoundError``
+    (a rebuild may have removed it)."""
+    damage = _DAMAGE_WHILE_OPENING if opening else _DAMAGE_WHILE_READING
     try:
         yield
     except FileNotFoundError:
         raise
-    except (
-        sqlite3.DatabaseError,
-        DamagedArraysError,
-        OSError,
-        ValueError,
-        KeyError,
-        IndexError,
-        TypeError,
-    ) as error:
-        if isinstance(error, IncompatibleIndexError):
-            raise
+    except damage as error:
         raise damaged(path, f"a file of the fast path is damaged ({error!r:.80})") from None

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +32,18 @@ from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
 from searchlib.corpus import ProblemHandler
 from searchlib.errors import IncompatibleIndexError, IndexNotFoundError, QuerySyntaxError
 from searchlib.highlight import cut_snippet, make_snippet, spans_from_starts
-from searchlib.impact_reading import DamagedArraysError, ImpactIndex, Ranked
-from searchlib.index_state import OPEN_ATTEMPTS, IndexState, StateMoved, open_state
+from searchlib.impact_reading import ImpactIndex, Ranked
+from searchlib.index_state import (
+    OPEN_ATTEMPTS,
+    IndexState,
+    StateMoved,
+    open_state,
+    reading_fast_files,
+)
 from searchlib.manifest import (
     DEFAULT_LOCK_TIMEOUT,
     SYNONYM_CACHE_DIR,
     StemTable,
-    damaged,
     read_manifest,
 )
 from searchlib.models import (
@@ -208,7 +212,7 @@ class Index:
         fast = self._state.fast
         with _bounded_recursion():
             if not reference and fast is not None and compiled.concepts is not None:
-                with _reading_fast_path(self.path):
+                with reading_fast_files(self.path):
                     ranked = fast.impact.rank(
                         compiled.concepts,
                         self.ranking,
@@ -423,16 +427,6 @@ class _SearcherStatistics:
         # The same statistics as ranking's scorer: collection-wide, not per segment.
         searcher = self._open_searcher()
         return bm25_idf(searcher.doc_count(), searcher.doc_frequency(field, term))
-
-
-@contextlib.contextmanager
-def _reading_fast_path(path: Path) -> Iterator[None]:
-    """Around reading the fast path's files during a search: damage gives a
-    clear error."""
-    try:
-        yield
-    except (sqlite3.DatabaseError, DamagedArraysError) as error:
-        raise damaged(path, f"a file of the fast path is damaged ({error!r:.80})") from None
 
 
 @contextlib.contextmanager
