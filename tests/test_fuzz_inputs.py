@@ -157,8 +157,13 @@ def check_articles(articles: list[Article], problems: list[CorpusProblem], path:
         assert "\n" not in str(problem)
 
 
+# One folder for every example's file, removed when the test run ends
+# (thousands of examples would otherwise each leave a folder behind).
+SCRATCH = tempfile.TemporaryDirectory(prefix="searchlib-fuzz-")
+
+
 def scratch_file(name: str, content: bytes) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    folder = Path(tempfile.mkdtemp(dir=SCRATCH.name))
     path = folder / name
     path.write_bytes(content)
     return path
