@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
-from searchlib.corpus import ProblemHandler
 from searchlib.errors import IncompatibleIndexError, IndexNotFoundError, QuerySyntaxError
 from searchlib.highlight import cut_snippet, make_snippet, spans_from_starts
 from searchlib.impact_reading import ImpactIndex, Ranked
@@ -61,6 +60,7 @@ from searchlib.ranking import RankingSettings, bm25_idf
 from searchlib.saved_settings import check_settings
 
 if TYPE_CHECKING:
+    from searchlib.corpus import ProblemHandler
     from searchlib.query import TermStatistics
 
 QuerySyntax = Literal["query", "natural"]
