@@ -29,7 +29,6 @@ On disk, in the generation folder, ``vectors/``:
 from __future__ import annotations
 
 import hashlib
-import shutil
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -144,6 +143,8 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
         finally:
             for output in (*outputs.values(), offsets):
                 output.close()
+    import shutil  # the build's; a search need not load it
+
     shutil.rmtree(runs, ignore_errors=True)
 
 
