@@ -19,15 +19,17 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from searchlib.analysis.analyzer import Analyzer
-from searchlib.analysis.solr_synonyms import SynonymRule, parse_solr_synonyms, read_synonym_file
 from searchlib.data_files import read_data_file
 from searchlib.errors import SynonymFormatError
+
+if TYPE_CHECKING:  # the rules' file format is read only when the cache cannot answer
+    from searchlib.analysis.solr_synonyms import SynonymRule
 
 Phrase = tuple[str, ...]
 """A sequence of analysed terms: one word or several."""
@@ -35,6 +37,8 @@ Phrase = tuple[str, ...]
 DEFAULT_SYNONYM_FILE = "geo_synonyms.txt"
 DEFAULT_SYNONYM_ORIGIN = f"searchlib/data/{DEFAULT_SYNONYM_FILE}"
 """How rules of the shipped list name their file in ``origin``."""
+_CACHE_FORMAT = 2
+"""Part of a cache file's key: a changed layout never reads an older file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,8 @@ class SynonymMap:
     """
 
     def __init__(self, rules: Iterable[SynonymRule], analyzer: Analyzer) -> None:
-        self._alternatives: dict[Phrase, set[Phrase]] = defaultdict(set)
+        self._alternatives: Mapping[Phrase, Collection[Phrase]]
+        self._alternatives = alternatives = defaultdict[Phrase, set[Phrase]](set)
         self._written: dict[Phrase, dict[str, None]] = defaultdict(dict)
         self._links: dict[tuple[Phrase, Phrase], dict[str, None]] = defaultdict(dict)
         self.vanished: list[VanishedTerm] = []
@@ -77,7 +82,7 @@ class SynonymMap:
             for phrase in inputs:
                 for alternative in outputs:
                     if alternative != phrase:
-                        self._alternatives[phrase].add(alternative)
+                        alternatives[phrase].add(alternative)
                         self._links[phrase, alternative][rule.origin] = None
         self.longest = max((len(p) for p in self._alternatives), default=0)
 
@@ -93,25 +98,27 @@ class SynonymMap:
         return phrases
 
     @classmethod
-    def from_table(cls, table: list[Any]) -> SynonymMap:
+    def from_table(cls, table: dict[str, Any]) -> SynonymMap:
         """A map from ``table()``'s output, without analysing anything."""
         synonyms = cls.__new__(cls)
-        synonyms._alternatives = defaultdict(set)
-        for phrase, alternatives in table:
-            synonyms._alternatives[tuple(phrase)] = {tuple(a) for a in alternatives}
+        synonyms._alternatives = _JoinedTable(table["alternatives"])
         synonyms._written = defaultdict(dict)  # the cache keeps no provenance
         synonyms._links = defaultdict(dict)
         synonyms.vanished = []
         synonyms.rules = []
-        synonyms.longest = max((len(p) for p in synonyms._alternatives), default=0)
+        synonyms.longest = table["longest"]
         return synonyms
 
-    def table(self) -> list[tuple[list[str], list[list[str]]]]:
-        """The map as plain lists (for the cache)."""
-        return [
-            (list(phrase), [list(a) for a in sorted(alternatives)])
-            for phrase, alternatives in sorted(self._alternatives.items())
-        ]
+    def table(self) -> dict[str, Any]:
+        """The map as JSON-ready data (for the cache): each phrase and its
+        alternatives as space-joined terms (a term never holds a space)."""
+        return {
+            "longest": self.longest,
+            "alternatives": {
+                " ".join(phrase): [" ".join(a) for a in sorted(alternatives)]
+                for phrase, alternatives in sorted(self._alternatives.items())
+            },
+        }
 
     def __len__(self) -> int:
         return len(self._alternatives)
@@ -146,6 +153,26 @@ class SynonymMap:
         return matches
 
 
+class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
+    """The cached table as read, converted a phrase at a time on lookup.
+
+    A query looks up a handful of phrases of the thousands a list holds, so
+    turning every entry into tuples on opening (about 8 ms) would be wasted.
+    """
+
+    def __init__(self, joined: dict[str, list[str]]) -> None:
+        self._joined = joined
+
+    def __getitem__(self, phrase: Phrase) -> Collection[Phrase]:
+        return [tuple(alternative.split(" ")) for alternative in self._joined[" ".join(phrase)]]
+
+    def __iter__(self) -> Iterator[Phrase]:
+        return (tuple(phrase.split(" ")) for phrase in self._joined)
+
+    def __len__(self) -> int:
+        return len(self._joined)
+
+
 def load_synonym_map(
     analyzer: Analyzer,
     files: Iterable[str] = (),
@@ -170,18 +197,18 @@ def load_synonym_map(
         sources.append((str(path), _read_text(path)))
     if cache_dir is None:
         return _build_map(sources, analyzer)
-    key = hashlib.sha256(json.dumps([analyzer.describe(), sources]).encode()).hexdigest()
+    described = json.dumps([_CACHE_FORMAT, analyzer.describe(), sources])
+    key = hashlib.sha256(described.encode()).hexdigest()
     cache_file = cache_dir / f"synonyms-{key[:32]}.json"
     try:
-        table = json.loads(cache_file.read_text(encoding="utf-8"))
-        return SynonymMap.from_table(table["alternatives"])
+        return SynonymMap.from_table(json.loads(cache_file.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         pass
     synonyms = _build_map(sources, analyzer)
     try:
         cache_dir.mkdir(exist_ok=True)
         temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"alternatives": synonyms.table()}), encoding="utf-8")
+        temporary.write_text(json.dumps(synonyms.table()), encoding="utf-8")
         temporary.replace(cache_file)
     except OSError:
         pass
@@ -201,6 +228,8 @@ def _read_text(path: str) -> str:
 
 
 def _build_map(sources: list[tuple[str, str]], analyzer: Analyzer) -> SynonymMap:
+    from searchlib.analysis.solr_synonyms import parse_solr_synonyms
+
     rules = [rule for name, text in sources for rule in parse_solr_synonyms(text, name)]
     return SynonymMap(rules, analyzer)
 
@@ -209,6 +238,8 @@ def load_synonym_rules(
     files: Iterable[str] = (), *, include_default: bool = True
 ) -> list[SynonymRule]:
     """Rules of the shipped geopolitical list (unless excluded) and of user files."""
+    from searchlib.analysis.solr_synonyms import parse_solr_synonyms, read_synonym_file
+
     rules: list[SynonymRule] = []
     if include_default:
         text = read_data_file(DEFAULT_SYNONYM_FILE)
