@@ -129,6 +129,8 @@ class Ranked:
 
 @dataclass(frozen=True)
 class _Postings:
+    """Where one term's postings in one field lie in the arrays."""
+
     field: str
     start: int
     count: int

@@ -135,6 +135,8 @@ class CompiledQuery:
 
 @dataclass
 class Collected:
+    """What a syntax tree asks for: single terms, phrases and synonym expansions."""
+
     terms: set[str] = field(default_factory=set)
     phrases: set[TermPhrase] = field(default_factory=set)
     expansions: list[Expansion] = field(default_factory=list)

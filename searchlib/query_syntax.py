@@ -42,18 +42,24 @@ MAX_DATE_RANGES = 32
 
 @dataclass(frozen=True)
 class Word:
+    """One word, as typed; ``field`` when the user named one (``title:Baku``)."""
+
     text: str
     field: str | None = None
 
 
 @dataclass(frozen=True)
 class Phrase:
+    """A quoted phrase: its words must stand side by side, in order."""
+
     text: str
     field: str | None = None
 
 
 @dataclass(frozen=True)
 class DateRange:
+    """``date:[start TO end]``: either end may be open (``None``)."""
+
     start: dt.date | None
     end: dt.date | None
     start_inclusive: bool = True
@@ -69,16 +75,22 @@ class Sequence:
 
 @dataclass(frozen=True)
 class AllOf:
+    """Clauses joined by ``AND``: each must match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """Clauses joined by ``OR``: any may match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """``NOT`` or ``-``: documents the clause does not match."""
+
     child: Node
 
 
@@ -90,6 +102,8 @@ Node = Word | Phrase | DateRange | Sequence | AllOf | AnyOf | Not
 
 @dataclass(frozen=True)
 class _Lexeme:
+    """One token of the query text, with where it starts (for error messages)."""
+
     kind: str  # WORD, QUOTED, FIELD, RANGE, AND, OR, NOT, MINUS, LPAREN, RPAREN
     text: str
     offset: int
