@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from searchlib.errors import QuerySyntaxError
 
@@ -100,8 +101,7 @@ Node = Word | Phrase | DateRange | Sequence | AllOf | AnyOf | Not
 # -- lexer -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Lexeme:
+class _Lexeme(NamedTuple):
     """One token of the query text, with where it starts (for error messages)."""
 
     kind: str  # WORD, QUOTED, FIELD, RANGE, AND, OR, NOT, MINUS, LPAREN, RPAREN

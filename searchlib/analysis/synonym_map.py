@@ -20,9 +20,8 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from searchlib.analysis.analyzer import Analyzer
 from searchlib.data_files import read_data_file
@@ -41,8 +40,7 @@ _CACHE_FORMAT = 2
 """Part of a cache file's key: a changed layout never reads an older file."""
 
 
-@dataclass(frozen=True, slots=True)
-class SynonymMatch:
+class SynonymMatch(NamedTuple):
     """Query terms ``[start, end)`` have these alternatives (their own phrase excluded)."""
 
     start: int
@@ -50,8 +48,7 @@ class SynonymMatch:
     alternatives: tuple[Phrase, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class VanishedTerm:
+class VanishedTerm(NamedTuple):
     """A synonym term that analysis reduces to nothing (only stop words)."""
 
     origin: str
