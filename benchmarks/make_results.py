@@ -27,6 +27,7 @@ from benchmarks.report import (
     PEER_ORDER,
     Measurement,
     Table,
+    analysis_table,
     build_tables,
     cold_table,
     markdown_table,
@@ -163,6 +164,7 @@ def write_results(benchmark_json: Path, relevance_json: Path | None, out: Path, 
     ]
     sections: list[tuple[str, list[Table]]] = [
         ("Indexing", build_tables(measurements)),
+        ("Analysis", analysis_table(measurements)),
         ("Query latency", query_tables(measurements)),
         ("Cold start", cold_table(measurements)),
     ]

@@ -150,6 +150,37 @@ def query_tables(measurements: Sequence[Measurement]) -> list[Table]:
     return tables
 
 
+def analysis_table(measurements: Sequence[Measurement]) -> list[Table]:
+    chains = _by(measurements, "analysis", "peer")
+    if not chains:
+        return []
+    base = chains.get(("searchlib",), {}).get("seconds")
+    rows = [
+        (
+            peer,
+            _number(m["seconds"], 2),
+            _ratio(m["seconds"], base),
+            _number(m["mb_per_second"], 2),
+            f"{m['terms']:,}",
+            _number(m["us_per_term"], 2),
+        )
+        for peer in _ordered((p for (p,) in chains), PEER_ORDER)
+        for m in [chains[(peer,)]]
+    ]
+    first = next(iter(chains.values()))
+    return [
+        Table(
+            f"Analysis alone: titles and texts of the {first['corpus']} corpus, "
+            f"{first['text_bytes'] / MB:.1f} MB",
+            ("analyzer", "seconds", "time ÷ searchlib", "MB/s", "terms out", "µs per term"),
+            rows,
+            f"median of {first['rounds']} round(s), each with empty stem caches (NLTK "
+            "stems each distinct word once); whoosh is the obvious chain the whoosh peer "
+            "indexes with",
+        )
+    ]
+
+
 def cold_table(measurements: Sequence[Measurement]) -> list[Table]:
     cold = _by(measurements, "cold", "peer")
     if not cold:
@@ -244,6 +275,7 @@ class Report:
     def tables(self) -> list[Table]:
         return [
             *build_tables(self.measurements),
+            *analysis_table(self.measurements),
             *query_tables(self.measurements),
             *cold_table(self.measurements),
             *relevance_tables(self.relevance),
