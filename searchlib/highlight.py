@@ -178,25 +178,28 @@ def _best_window(
     starts = _starts_near(text, matches, reach) if sentence_starts is None else sentence_starts
     match_ends = [end for _, end in matches]
     folded = [text[start:end].lower() for start, end in matches]
+    text_length = len(text)
     best: tuple[int, int, int] | None = None  # (-score, start, end)
-    previous = -1  # where the match before starts
+    lowest = 0  # the first window opening after the match before starts
     for first_inside, (match_start, match_end) in enumerate(matches):
-        lowest = bisect_right(starts, previous)
-        number = bisect_right(starts, match_start, lowest) - 1  # the last opening at or before it
-        previous = match_start
+        after_last = bisect_right(starts, match_start, lowest)
+        number = after_last - 1  # the last window opening at or before the match
         found: tuple[int, int, int] | None = None  # the best of these windows
         while number >= lowest:
-            end = _window_end(starts, number, reach, len(text))
+            start = starts[number]
+            following = bisect_left(starts, start + reach, number + 1)
+            end = starts[following] if following < len(starts) else text_length
             if end < match_end:
                 break
             after = bisect_right(match_ends, end, first_inside)
             score = len(set(folded[first_inside:after])) * 10 + after - first_inside
             if found is not None and -score > found[0]:
                 break  # opening earlier only holds fewer
-            found = (-score, starts[number], end)
+            found = (-score, start, end)
             number -= 1
         if found is not None and (best is None or found < best):
             best = found
+        lowest = after_last
     if best is None:  # a match runs past every sentence end: centre on it
         first = matches[0][0]
         start = max(0, first - length // 3)
@@ -231,7 +234,7 @@ def _starts_near(text: str, matches: list[Span], reach: float) -> list[int]:
 def _window_end(starts: Sequence[int], number: int, reach: float, text_length: int) -> int:
     """Where the window opening at sentence ``number`` ends: at the first
     sentence start ``reach`` or more after it, or at the text's end."""
-    following = max(number + 1, bisect_left(starts, starts[number] + reach))
+    following = bisect_left(starts, starts[number] + reach, number + 1)
     return starts[following] if following < len(starts) else text_length
 
 
