@@ -25,7 +25,6 @@ ELLIPSIS = "\u2026"
 # open with one set of characters, which the regular expression engine
 # looks for quickly, rather than as two alternatives.
 _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)\s*|[\"'\u201d\u2019)]*\s+)")
-_SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
 _LOOK_BACK = 1_000  # characters looked at to tell whether a sentence starts
