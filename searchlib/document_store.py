@@ -5,7 +5,11 @@ whoosh, which costs a fresh process more than the whole search.  The fast
 path (``impact_reading``) numbers documents as whoosh does in a fresh build;
 this store keeps, under the same numbers, what a hit shows: the id, title,
 date, source and URL in one table, and the subtitle and text (for snippets)
-in another, so a search without snippets never reads the text.
+in another, so a search without snippets never reads the text.  Beside the
+text, where its sentences start (``highlight.sentence_starts`` of the body,
+int32s): a hit's snippet is cut along them without reading the article for
+sentence ends.  A store written before they were kept has none, and the
+snippet looks for them.
 
 The store describes the build only, like the fast path's arrays: after an
 incremental update both are left behind and whoosh answers (``search``).
@@ -14,14 +18,25 @@ incremental update both are left behind and whoosh answers (``search``).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from searchlib.models import Article
+from searchlib.highlight import sentence_starts
+from searchlib.models import Article, article_body
 
 DOCUMENTS_NAME = "documents.sqlite"
 _BATCH = 1_000
+_LONGEST_WITH_SENTENCES = 2**31 - 1  # the starts are int32s
+
+
+class StoredBody(NamedTuple):
+    """An article's body (``models.article_body``) and where its sentences
+    start (None when the store does not say)."""
+
+    text: str
+    sentence_starts: Sequence[int] | None
 
 
 class DocumentStoreWriter:
@@ -33,7 +48,8 @@ class DocumentStoreWriter:
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
             "CREATE TABLE shown (number INTEGER PRIMARY KEY, id TEXT, title TEXT,"
             " published TEXT, source TEXT, url TEXT);"
-            "CREATE TABLE body (number INTEGER PRIMARY KEY, subtitle TEXT, text TEXT);"
+            "CREATE TABLE body (number INTEGER PRIMARY KEY, subtitle TEXT, text TEXT,"
+            " sentences BLOB);"
         )
         self._shown: list[tuple[Any, ...]] = []
         self._body: list[tuple[Any, ...]] = []
@@ -43,13 +59,19 @@ class DocumentStoreWriter:
         self._shown.append(
             (number, article.id, article.title, published, article.source, article.url)
         )
-        self._body.append((number, article.subtitle, article.text))
+        body = article_body(article.subtitle or "", article.text or "")
+        sentences = (
+            array("i", sentence_starts(body)).tobytes()
+            if len(body) <= _LONGEST_WITH_SENTENCES
+            else None
+        )
+        self._body.append((number, article.subtitle, article.text, sentences))
         if len(self._shown) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
         self._database.executemany("INSERT INTO shown VALUES (?, ?, ?, ?, ?, ?)", self._shown)
-        self._database.executemany("INSERT INTO body VALUES (?, ?, ?)", self._body)
+        self._database.executemany("INSERT INTO body VALUES (?, ?, ?, ?)", self._body)
         self._shown.clear()
         self._body.clear()
 
@@ -74,6 +96,8 @@ class DocumentStore:
             f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
         self._database.execute("SELECT count(*) FROM shown").fetchone()
+        columns = {row[1] for row in self._database.execute("PRAGMA table_info(body)")}
+        self._sentences = "sentences" if "sentences" in columns else "NULL"
 
     @staticmethod
     def exists(generation_dir: Path) -> bool:
@@ -100,14 +124,24 @@ class DocumentStore:
             for row in rows
         }
 
-    def body(self, number: int) -> tuple[str, str]:
-        """(subtitle, text) of a document."""
-        row = self._database.execute(
-            "SELECT subtitle, text FROM body WHERE number = ?", (number,)
-        ).fetchone()
-        if row is None:
-            raise KeyError(number)
-        return row[0] or "", row[1] or ""
+    def bodies(self, numbers: Iterable[int]) -> dict[int, StoredBody]:
+        """The body of each document, and where its sentences start, read
+        in one query."""
+        wanted = list(numbers)
+        if not wanted:
+            return {}
+        rows = self._database.execute(
+            f"SELECT number, subtitle, text, {self._sentences} FROM body WHERE number IN "
+            f"({','.join('?' * len(wanted))})",
+            wanted,
+        ).fetchall()
+        return {
+            number: StoredBody(
+                article_body(subtitle or "", text or ""),
+                None if sentences is None else memoryview(sentences).cast("i"),
+            )
+            for number, subtitle, text, sentences in rows
+        }
 
     def close(self) -> None:
         self._database.close()

@@ -11,9 +11,8 @@ text: there is no cut-off after the first few kilobytes.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable
-from itertools import accumulate
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from searchlib.analysis import Analyzer
 from searchlib.models import Snippet
@@ -22,12 +21,17 @@ SNIPPET_LENGTH = 200
 ELLIPSIS = "\u2026"
 # A sentence ends after . ! ? or an ellipsis (and closing quotes or
 # brackets) before white space, or at a line break; the next starts where
-# the white space ends (only the ends of matches are used).
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s+|\n\s*")
-_SPACE = re.compile(r"\s+")
+# the white space ends (only the ends of matches are used).  Written to
+# open with one set of characters, which the regular expression engine
+# looks for quickly, rather than as two alternatives.
+_SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)\s*|[\"'\u201d\u2019)]*\s+)")
 
 Span = tuple[int, int]
 _LOOK_BACK = 1_000  # characters looked at to tell whether a sentence starts
+# What a sentence end holds besides white space, and how far back to look
+# for a character it cannot hold before scanning for sentence ends.
+_SENTENCE_END_CHARACTERS = frozenset(".!?\u2026\"'\u201d\u2019)")
+_SCAN_START_REACH = 64
 
 
 def find_matches(
@@ -94,7 +98,10 @@ def _merge(spans: list[Span], text: str) -> list[Span]:
     (``Lachin corridor``, ``Nagorno-Karabakh``), become one."""
     merged: list[Span] = []
     for start, end in sorted(spans):
-        if merged and (start <= merged[-1][1] or _only_joiners(text[merged[-1][1] : start])):
+        if merged and (
+            start <= merged[-1][1]
+            or (start - merged[-1][1] <= 2 and _only_joiners(text[merged[-1][1] : start]))
+        ):
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -126,80 +133,72 @@ def spans_from_starts(
     """Matches given as (start of first token, start of last token), as the
     index saved them, -> the spans ``find_matches`` gives: the last token
     ends where the tokenizer's ``pattern``, matched at its start, ends."""
-    spans = []
-    for first, last in starts:
-        token = pattern.match(text, last)
-        if token is not None:  # always, unless the text changed under the index
-            spans.append((first, token.end()))
+    token_at = pattern.match
+    spans = [
+        (first, token.end())
+        for first, last in starts
+        # always a token, unless the text changed under the index
+        if (token := token_at(text, last)) is not None
+    ]
     return _merge(spans, text)
 
 
-def cut_snippet(text: str, matches: list[Span], length: int = SNIPPET_LENGTH) -> Snippet:
-    """The best fragment of ``text`` around ``matches`` (sorted, merged spans)."""
+def cut_snippet(
+    text: str,
+    matches: list[Span],
+    length: int = SNIPPET_LENGTH,
+    sentence_starts: Sequence[int] | None = None,
+) -> Snippet:
+    """The best fragment of ``text`` around ``matches`` (sorted, merged
+    spans); ``sentence_starts`` of the whole text, if known, spare looking."""
     if not text:
         return Snippet("")
-    start, end = _best_window(text, matches, length)
+    start, end = _best_window(text, matches, length, sentence_starts)
     return _cut(text, start, end, matches)
 
 
-class _SentenceStarts:
-    """Where a text's sentences start, found only as far as they are asked
-    for: the best window is near the matches, and a long article need not
-    be read past them."""
-
-    def __init__(self, text: str) -> None:
-        self._found = [0]
-        self._ends = _SENTENCE_END.finditer(text)
-        self._length = len(text)
-
-    def get(self, number: int) -> int | None:
-        """The start of sentence ``number`` (from 0), None past the last."""
-        while number >= len(self._found):
-            end = next(self._ends, None)
-            if end is None:
-                return None
-            if end.end() < self._length:
-                self._found.append(end.end())
-        return self._found[number]
-
-
-def _best_window(text: str, matches: list[Span], length: int) -> Span:
+def _best_window(
+    text: str, matches: list[Span], length: int, sentence_starts: Sequence[int] | None = None
+) -> Span:
     """Whole sentences, about ``length`` characters, holding the most matches.
 
     A window opens at a sentence start and takes sentences until it is 60%
-    of ``length`` long; both its end and the matches it holds only move
-    forward from one sentence start to the next (``matches`` are sorted
-    and do not overlap), so one pass finds every window."""
+    of ``length`` long (``reach``); the best holds the most distinct
+    matches, then the most matches, then opens first.  A window whose first
+    match is ``matches[a]`` opens after the match before it starts, and
+    holds ``matches[a]`` only if it opens late enough to reach past its
+    end; since a window's end and the matches it holds only grow with its
+    start, only the last few sentences before each match are looked at.
+    ``sentence_starts`` are all of the text's (``sentence_starts``), or
+    None to find those near the matches."""
     if not matches:
         return 0, _word_boundary(text, min(len(text), length))
-    starts = _SentenceStarts(text)
+    reach = length * 0.6
+    starts = _starts_near(text, matches, reach) if sentence_starts is None else sentence_starts
+    match_ends = [end for _, end in matches]
+    folded = [text[start:end].lower() for start, end in matches]
+    text_length = len(text)
     best: tuple[int, int, int] | None = None  # (-score, start, end)
-    first_inside = 0  # the first match at or after the window's start
-    after_inside = 0  # the first match ending after the window's end
-    number = 0
-    following = 0  # the sentence after the window, or len(starts)
-    while (start := starts.get(number)) is not None:
-        while first_inside < len(matches) and matches[first_inside][0] < start:
-            first_inside += 1
-        if first_inside == len(matches):
-            break
-        following = max(following, number + 1)
-        while (next_start := starts.get(following)) is not None and (
-            next_start - start < length * 0.6
-        ):
-            following += 1
-        end = _start_or_end(starts, following, text)
-        after_inside = max(after_inside, first_inside)
-        while after_inside < len(matches) and matches[after_inside][1] <= end:
-            after_inside += 1
-        number += 1
-        inside = matches[first_inside:after_inside]
-        if not inside:
-            continue
-        score = len({text[s:e].lower() for s, e in inside}) * 10 + len(inside)
-        candidate = (-score, start, end)
-        if best is None or candidate < best:
-            best = candidate
+    lowest = 0  # the first window opening after the match before starts
+    for first_inside, (match_start, match_end) in enumerate(matches):
+        after_last = bisect_right(starts, match_start, lowest)
+        number = after_last - 1  # the last window opening at or before the match
+        found: tuple[int, int, int] | None = None  # the best of these windows
+        while number >= lowest:
+            start = starts[number]
+            following = bisect_left(starts, start + reach, number + 1)
+            end = starts[following] if following < len(starts) else text_length
+            if end < match_end:
+                break
+            after = bisect_right(match_ends, end, first_inside)
+            score = len(set(folded[first_inside:after])) * 10 + after - first_inside
+            if found is not None and -score > found[0]:
+                break  # opening earlier only holds fewer
+            found = (-score, start, end)
+            number -= 1
+        if found is not None and (best is None or found < best):
+            best = found
+        lowest = after_last
     if best is None:  # a match runs past every sentence end: centre on it
         first = matches[0][0]
         start = max(0, first - length // 3)
@@ -210,9 +209,65 @@ def _best_window(text: str, matches: list[Span], length: int) -> Span:
     return start, end
 
 
-def _start_or_end(starts: _SentenceStarts, number: int, text: str) -> int:
-    found = starts.get(number)
-    return len(text) if found is None else found
+def _starts_near(text: str, matches: list[Span], reach: float) -> list[int]:
+    """The sentence starts ``_best_window`` needs: from a little before the
+    first match (further back while windows of the first match could open
+    earlier) to the first one a window of the last match can end at."""
+    stop = matches[-1][0] + max(int(reach), 0) + 1
+    first_start, first_end = matches[0]
+    back = 2 * max(int(reach), 100)
+    while True:
+        anchor = _scan_start(text, max(0, first_start - back))
+        starts = _sentence_starts(text, anchor, stop)
+        # Done when a window opening at the first sentence found is too
+        # early to hold the first match: one opening before it is too.
+        if anchor == 0 or (
+            starts
+            and starts[0] <= first_start
+            and _window_end(starts, 0, reach, len(text)) < first_end
+        ):
+            return starts
+        back *= 4
+
+
+def _window_end(starts: Sequence[int], number: int, reach: float, text_length: int) -> int:
+    """Where the window opening at sentence ``number`` ends: at the first
+    sentence start ``reach`` or more after it, or at the text's end."""
+    following = bisect_left(starts, starts[number] + reach, number + 1)
+    return starts[following] if following < len(starts) else text_length
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Where every sentence of ``text`` starts, 0 first: what snippets are
+    cut along, kept by the document store so that a hit need not look."""
+    return _sentence_starts(text, 0, len(text))
+
+
+def _scan_start(text: str, index: int) -> int:
+    """A place at or before ``index`` from which a scan for sentence ends
+    finds those a scan of the whole text finds after it: one that follows
+    a character no sentence end holds (0 if none is near)."""
+    nearest = max(0, index - _SCAN_START_REACH)
+    while index > nearest:
+        before = text[index - 1]
+        if not (before.isspace() or before in _SENTENCE_END_CHARACTERS):
+            return index
+        index -= 1
+    return 0
+
+
+def _sentence_starts(text: str, anchor: int, stop: int) -> list[int]:
+    """The sentence starts after ``anchor`` (from ``_scan_start``; with the
+    text's start when it is 0) before ``stop``, and the first from there."""
+    found = [end.end() for end in _SENTENCE_END.finditer(text, anchor, stop)]
+    if found and found[-1] >= stop:  # may be cut short by ``stop``
+        found.pop()
+    following = _SENTENCE_END.search(text, found[-1] if found else anchor)
+    if following is not None:
+        found.append(following.end())
+    if found and found[-1] >= len(text):  # a text's end starts no sentence
+        found.pop()
+    return [0, *found] if anchor == 0 else found
 
 
 def _trim_around(text: str, start: int, end: int, matches: list[Span], length: int) -> Span:
@@ -245,47 +300,50 @@ def _cut(text: str, start: int, end: int, matches: list[Span]) -> Snippet:
     cuts a sentence, and the matches' spans moved into it."""
     window = text[start:end]
     opening = ELLIPSIS + " " if start > 0 and not _starts_sentence(text, start) else ""
-    folded = _SPACE.sub(" ", window)
-    if window[:1].isspace():
-        folded = folded[1:]  # white space opening the fragment is dropped
-    body = (opening + folded).rstrip()
+    # Each run of white space becomes one space; a leading or trailing run goes.
+    body = (opening + " ".join(window.split())).rstrip()
     if end < len(text) and not window.rstrip().endswith((".", "!", "?", '"', "\u201d")):
         body += " " + ELLIPSIS
+    highlights = []
     position = _FoldedPositions(window, len(opening))
-    highlights = tuple(
-        (position.of(s - start), position.of(e - start))
-        for s, e in matches
-        if s >= start and e <= end
-    )
-    return Snippet(body, highlights)
+    for match_start, match_end in matches[bisect_left(matches, (start, -1)) :]:
+        if match_start > end:
+            break
+        if match_end <= end:
+            highlights.append((position.of(match_start - start), position.of(match_end - start)))
+    return Snippet(body, tuple(highlights))
 
 
 class _FoldedPositions:
-    """Where a character of a fragment lands once its white space is
-    folded (each run to one space, a leading run dropped): its index less
-    the characters dropped before it, plus what opens the snippet."""
+    """Where characters of a fragment land once its white space is folded
+    (each run to one space, a leading run dropped), asked for in order: the
+    fragment is read once, a piece between two questions at a time."""
 
     def __init__(self, window: str, opening: int) -> None:
-        self._opening = opening
-        self._runs: list[Span] = [run.span() for run in _SPACE.finditer(window)]
-        self._run_starts = [first for first, _ in self._runs]
-        # By the runs before each run: all of a leading run, the rest of the others.
-        dropped = [last - first - (first > 0) for first, last in self._runs]
-        self._dropped_before = [0, *accumulate(dropped)]
-
-    @staticmethod
-    def _dropped(first: int, last: int, before: int) -> int:
-        """Characters of the run [first, last) dropped before index ``before``."""
-        kept = 0 if first == 0 else 1  # a run keeps one space, unless it opens the window
-        return max(0, min(before, last) - (first + kept))
+        self._window = window
+        self._opening = opening - (1 if window[:1].isspace() else 0)
+        self._read = 0  # characters of the window read
+        self._folded = 0  # what they fold to
 
     def of(self, index: int) -> int:
-        runs = bisect_left(self._run_starts, index)  # runs starting before ``index``
-        dropped = self._dropped_before[runs - 1] if runs else 0
-        if runs:
-            first, last = self._runs[runs - 1]
-            dropped += self._dropped(first, last, index)
-        return self._opening + index - dropped
+        """Where character ``index`` (at or after the last one asked) lands."""
+        if index == 0:
+            return self._opening + (1 if self._window[:1].isspace() else 0)
+        piece = self._window[self._read : index]
+        if piece:
+            self._folded += _folded_length(piece)
+            if piece[0].isspace() and self._read > 0 and self._window[self._read - 1].isspace():
+                self._folded -= 1  # a run already counted goes on
+            self._read = index
+        return self._opening + self._folded
+
+
+def _folded_length(piece: str) -> int:
+    """The length of ``piece`` with each run of white space made one space."""
+    words = piece.split()
+    if not words:
+        return 1 if piece else 0
+    return sum(map(len, words)) + len(words) - 1 + piece[0].isspace() + piece[-1].isspace()
 
 
 def _starts_sentence(text: str, index: int) -> bool:

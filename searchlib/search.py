@@ -244,18 +244,19 @@ class Index:
         assert fast is not None
         documents = fast.documents
         shown = documents.shown(ranked.documents)
+        bodies = documents.bodies(ranked.documents) if snippets else {}
         hits = []
         for rank, (number, score) in enumerate(
             zip(ranked.documents, ranked.scores, strict=True), start=1
         ):
             snippet = None
             if snippets:  # cut where the arrays say the matches start
-                body = article_body(*documents.body(number))
+                body, sentences = bodies[number]
                 starts = fast.impact.vectors.body_matches(
                     number, compiled.highlight_terms, compiled.highlight_phrases
                 )
                 matches = spans_from_starts(body, starts, self.analyzer.tokenizer.pattern)
-                snippet = cut_snippet(body, matches)
+                snippet = cut_snippet(body, matches, sentence_starts=sentences)
             hits.append(_shown_hit(rank, score, shown[number], snippet))
         return tuple(hits)
 

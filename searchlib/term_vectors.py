@@ -250,11 +250,18 @@ class TermVectors:
     ) -> list[tuple[int, int]]:
         """Where the terms and phrases occur in a document's body, as the
         start of the first and of the last token of each match."""
-        matches = [
-            (start, start)
-            for term in terms
-            for start in self.body_occurrences(document, term).values()
-        ]
+        offsets = self._offsets[CONTENT].values
+        low, high = offsets[document], offsets[document + 1]
+        keys = self._keys[CONTENT].values
+        body_starts = self._starts.values
+        matches = []
+        for term in terms:
+            key = self._key(term)
+            first = bisect_left(keys, key, low, high)
+            if first < high and keys[first] == key:  # most synonyms are not in the document
+                last = bisect_right(keys, key, first, high)
+                # -1: an occurrence in the title
+                matches += [(start, start) for start in body_starts[first:last] if start >= 0]
         for phrase in phrases:
             starts_at = [self.body_occurrences(document, term) for term in phrase]
             last = len(phrase) - 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 import searchlib
 from searchlib import Article, RankingSettings
+from searchlib.document_store import DOCUMENTS_NAME
 from searchlib.errors import SearchlibError
 from searchlib.indexing import write_index
 
@@ -52,6 +56,21 @@ def test_snippets_cut_from_saved_offsets_equal_analysed_ones(
         for r in (False, True)
     )
     assert fast == reference
+
+
+def test_a_store_without_sentence_starts_gives_the_same_snippets(tmp_path: Path) -> None:
+    """A document store written before sentence starts were kept: the
+    snippet looks for them in the text, and is the same."""
+    from tests.conftest import TINY_CORPUS
+
+    with searchlib.build_index(TINY_CORPUS, tmp_path) as index:
+        expected = {query: index.search(query).hits for query in QUERIES}
+    (store,) = tmp_path.glob(f"gen-*/{DOCUMENTS_NAME}")
+    with sqlite3.connect(store) as database:
+        database.execute("ALTER TABLE body DROP COLUMN sentences")
+    with searchlib.open_index(tmp_path) as reopened:
+        for query in QUERIES:
+            assert reopened.search(query).hits == expected[query], query
 
 
 @pytest.mark.parametrize("numpy_from", [10**9, 0], ids=["python", "numpy"])

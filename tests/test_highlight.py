@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchlib import Article
 from searchlib.analysis import Analyzer
-from searchlib.highlight import ELLIPSIS, SNIPPET_LENGTH, find_matches, make_snippet
+from searchlib.highlight import (
+    ELLIPSIS,
+    SNIPPET_LENGTH,
+    Span,
+    _best_window,
+    _trim_around,
+    cut_snippet,
+    find_matches,
+    make_snippet,
+    sentence_starts,
+)
 
 ANALYZER = Analyzer()
 
@@ -115,3 +129,73 @@ def test_subtitle_matches_are_shown(make_index) -> None:  # type: ignore[no-unty
     index = make_index([Article(id="a", title="News", subtitle="Talks in Yerevan", text="Body.")])
     (hit,) = index.search("Yerevan").hits
     assert marked(hit.snippet, hit.highlights) == ["Yerevan"]
+
+
+# -- the window, against a plain reading of the rule ---------------------------------
+
+# How sentences end, as written before the engine's faster spelling of it.
+SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s+|\n\s*")
+SENTENCE_PIECES = [
+    "word", "Lachin", "x" * 90, " ", " ", "  ", "\n", "\n\n", "\t", ". ", "! ", "? ", ".",
+    "\u2026 ", '." ', "\u201d ", ") ", "\u00a0", " " * 70, "Karabakh talks resumed. ",
+]  # fmt: skip
+
+
+def windows_by_reading_every_sentence(text: str, matches: list[Span], length: int) -> Span:
+    """The rule of ``_best_window`` applied to every sentence of the text,
+    the way it reads: open at each sentence start, take sentences until 60%
+    of ``length``, keep the window with the most distinct, then most, matches."""
+    starts = [0] + [end.end() for end in SENTENCE_END.finditer(text) if end.end() < len(text)]
+    best = None
+    for number, start in enumerate(starts):
+        following = number + 1
+        while following < len(starts) and starts[following] - start < length * 0.6:
+            following += 1
+        end = starts[following] if following < len(starts) else len(text)
+        inside = [(s, e) for s, e in matches if s >= start and e <= end]
+        if inside:
+            score = len({text[s:e].lower() for s, e in inside}) * 10 + len(inside)
+            best = min(best or (-score, start, end), (-score, start, end))
+    if best is None:
+        start = max(0, matches[0][0] - length // 3)
+        return start, min(len(text), start + length)
+    _, start, end = best
+    return _trim_around(text, start, end, matches, length) if end - start > length else (start, end)
+
+
+@st.composite
+def text_and_matches(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    text = "".join(draw(st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=60)))
+    points = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=16))))
+    # Sorted spans that neither overlap nor touch, as matches are once merged.
+    matches = [(s, e) for s, e in zip(points[::2], points[1::2], strict=False) if s < e]
+    return text, [m for i, m in enumerate(matches) if i == 0 or m[0] > matches[i - 1][1]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_and_matches(), st.sampled_from([SNIPPET_LENGTH, 120, 40, 7]))
+def test_the_window_is_the_one_every_sentence_gives(
+    case: tuple[str, list[Span]], length: int
+) -> None:
+    text, matches = case
+    if not matches:
+        return
+    expected = windows_by_reading_every_sentence(text, matches, length)
+    assert _best_window(text, matches, length) == expected
+    assert _best_window(text, matches, length, sentence_starts(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Opening. " + "A long sentence without an end " * 40 + "then Lachin. Last one.",
+        "\n\n  ." + " " * 300 + "Lachin \u201d) here.",
+        "Lachin.",
+        "",
+    ],
+)
+def test_snippets_are_the_same_with_the_stored_sentence_starts(text: str) -> None:
+    matches = [(m.start(), m.end()) for m in re.finditer("Lachin", text)]
+    assert cut_snippet(text, matches, sentence_starts=sentence_starts(text)) == cut_snippet(
+        text, matches
+    )
