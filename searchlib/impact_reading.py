@@ -59,6 +59,9 @@ PYTHON_UP_TO_POSTINGS = 20_000
 """Postings a query may touch to be scored in Python while numpy is not
 imported: about what Python scores in the time numpy takes to import."""
 PHRASE_CACHE_SIZE = 1_000
+COMPACT_SHARE = 4
+"""The numpy scorer works over the documents a query touches only when
+its postings number less than the collection's documents over this."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
@@ -427,33 +430,63 @@ class _PythonScorer:
 
 
 class _NumpyScorer:
-    """BM25 over numpy arrays, a term's whole posting list at a time."""
+    """BM25 over numpy arrays, a term's whole posting list at a time.
 
-    def __init__(self, index: ImpactIndex, ranking: RankingSettings) -> None:
+    A query whose postings are few next to the collection is scored over
+    the documents they touch only (``compact``), in arrays that many long;
+    else over arrays as long as the collection, indexed by document number.
+    The arithmetic is the same either way, element by element.
+    """
+
+    def __init__(
+        self, index: ImpactIndex, ranking: RankingSettings, compact: bool | None = None
+    ) -> None:
         import numpy
 
         self.np = numpy
         self.index = index
         self.ranking = ranking
+        self.compact = compact
 
     def rank(
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
-        n = self.index.document_count
+        # Each concept's words and synonyms as weighted scores, field by field.
+        gathered = [
+            (
+                concept,
+                weight,
+                [self._weighted_scores(word, None) for word in concept.words],
+                [self._weighted_scores(synonym, concept.original) for synonym in concept.synonyms],
+            )
+            for concept, weight in concepts
+        ]
+        postings = [
+            docs
+            for _, _, words, synonyms in gathered
+            for alternative in (*words, *synonyms)
+            for docs, _ in alternative
+        ]
+        touched = self._touched_documents(postings)
+        n = self.index.document_count if touched is None else len(touched)
+
+        def slots(docs: Any) -> Any:
+            return docs if touched is None else np.searchsorted(touched, docs)
+
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32)
         some = np.zeros(n, dtype=bool)
-        for concept, weight in concepts:
+        for concept, weight, words, synonyms in gathered:
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
-            for word in concept.words:
-                words_held += self._add_alternative(words_score, word, None)
+            for alternative in words:
+                words_held += self._add_alternative(words_score, alternative, slots)
             best = words_score
             synonym_held = np.zeros(n, dtype=bool)
-            for synonym in concept.synonyms:
+            for alternative in synonyms:
                 synonym_score = np.zeros(n, dtype=np.float64)
-                synonym_held |= self._add_alternative(synonym_score, synonym, concept.original)
+                synonym_held |= self._add_alternative(synonym_score, alternative, slots)
                 best = np.maximum(best, synonym_score)
             scores += best * weight
             full += (words_held == len(concept.words)) | synonym_held
@@ -468,6 +501,8 @@ class _NumpyScorer:
             first_tier = full[candidates] == len(concepts)
         else:
             first_tier = np.ones(total, dtype=bool)
+        if touched is not None:
+            candidates = touched[candidates]
         id_order = self.index.id_order.numpy()[candidates]
         if total > 4 * limit:  # keep the best few before sorting them
             keys = np.where(first_tier, 0.0, np.inf) - rounded_scores
@@ -483,19 +518,46 @@ class _NumpyScorer:
         order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
         return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
 
-    def _add_alternative(
-        self,
-        scores: npt.NDArray[np.float64],
-        terms: tuple[str, ...],
-        synonym_of: tuple[str, ...] | None,
-    ) -> npt.NDArray[np.bool_]:
-        held = self.np.zeros(len(scores), dtype=bool)
+    def _touched_documents(self, postings: list[Any]) -> Any:
+        """The documents the postings hold, ascending, when scoring over
+        them only pays (``compact``); None to score over every document."""
+        np = self.np
+        compact = self.compact
+        if compact is None:
+            held = sum(len(docs) for docs in postings)
+            compact = held * COMPACT_SHARE < self.index.document_count
+        if not compact:
+            return None
+        if len(postings) == 1:
+            return postings[0]  # one posting list: ascending already
+        if not postings:
+            return np.empty(0, dtype=np.int32)
+        return np.unique(np.concatenate(postings))
+
+    def _weighted_scores(
+        self, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
+    ) -> list[tuple[Any, Any]]:
+        """(documents, weighted scores) of an alternative in each field it
+        is scored in."""
+        weighted = []
         for field, weight in self.index._weights(self.ranking, terms, synonym_of):
             docs, values = self._alternative_scores(field, terms)
             if len(docs):
-                # Postings hold each document once, so plain indexing adds.
-                scores[docs] += values * weight
-                held[docs] = True
+                weighted.append((docs, values * weight))
+        return weighted
+
+    def _add_alternative(
+        self,
+        scores: npt.NDArray[np.float64],
+        alternative: list[tuple[Any, Any]],
+        slots: Any,
+    ) -> npt.NDArray[np.bool_]:
+        held = self.np.zeros(len(scores), dtype=bool)
+        for docs, values in alternative:
+            where = slots(docs)
+            # Postings hold each document once, so plain indexing adds.
+            scores[where] += values
+            held[where] = True
         return held
 
     def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
