@@ -447,11 +447,20 @@ class _NumpyScorer:
         self.index = index
         self.ranking = ranking
         self.compact = compact
+        self._scores: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def rank(
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
+        terms = dict.fromkeys(
+            term
+            for concept, _ in concepts
+            for alternative in (*concept.words, *concept.synonyms)
+            for term in alternative
+        )
+        for field in SCORED_FIELDS:
+            self._score_terms(field, list(terms))
         # Each concept's words and synonyms as weighted scores, field by field.
         gathered = [
             (
@@ -530,9 +539,10 @@ class _NumpyScorer:
             return None
         if len(postings) == 1:
             return postings[0]  # one posting list: ascending already
-        if not postings:
-            return np.empty(0, dtype=np.int32)
-        return np.unique(np.concatenate(postings))
+        held_by_some = np.zeros(self.index.document_count, dtype=bool)
+        for docs in postings:
+            held_by_some[docs] = True
+        return np.flatnonzero(held_by_some)
 
     def _weighted_scores(
         self, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
@@ -575,17 +585,40 @@ class _NumpyScorer:
         return where, total
 
     def _term_scores(self, field: str, term: str) -> tuple[Any, Any]:
-        """Documents holding ``term`` in ``field`` and its BM25 score in each
-        (the vectorised form of ``ranking.bm25_term_score``)."""
+        """Documents holding ``term`` in ``field`` and its BM25 score in each."""
+        key = (field, term)
+        if key not in self._scores:
+            self._score_terms(field, [term])
+        return self._scores[key]
+
+    def _score_terms(self, field: str, terms: Sequence[str]) -> None:
+        """Score ``terms`` in ``field``, all their postings at once (the
+        vectorised form of ``ranking.bm25_term_score``), into ``_scores``."""
         np = self.np
-        postings = self.index._postings(field, term)
-        if postings is None:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
-        span = slice(postings.start, postings.start + postings.count)
-        docs = self.index._docs[field].numpy()[span]
-        tf = self.index._tfs[field].numpy()[span].astype(np.float64)
-        idf = bm25_idf(self.index.document_count, postings.count)
+        index = self.index
+        found = []
+        for term in terms:
+            postings = index._postings(field, term)
+            if postings is None:
+                self._scores[field, term] = (np.empty(0, dtype=np.int32), np.empty(0))
+            else:
+                found.append((term, postings))
+        if not found:
+            return
+        all_docs, all_tfs = index._docs[field].numpy(), index._tfs[field].numpy()
+        spans = [slice(p.start, p.start + p.count) for _, p in found]
+        docs = np.concatenate([all_docs[span] for span in spans])
+        tf = np.concatenate([all_tfs[span] for span in spans]).astype(np.float64)
+        idf = np.repeat(
+            [bm25_idf(index.document_count, p.count) for _, p in found],
+            [p.count for _, p in found],
+        )
         k1, b = self.ranking.k1, self.ranking.b
-        lengths = self.index._lengths[field].numpy()[docs]
-        norm = 1.0 - b + b * (lengths / self.index._average[field])
-        return docs, idf * tf * (k1 + 1.0) / (tf + k1 * norm)
+        lengths = index._lengths[field].numpy()[docs]
+        norm = 1.0 - b + b * (lengths / index._average[field])
+        values = idf * tf * (k1 + 1.0) / (tf + k1 * norm)
+        start = 0
+        for term, postings in found:
+            end = start + postings.count
+            self._scores[field, term] = (docs[start:end], values[start:end])
+            start = end
