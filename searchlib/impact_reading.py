@@ -195,16 +195,26 @@ class ImpactIndex:
 
     def _postings(self, field: str, term: str) -> _Postings | None:
         key = (field, term)
-        if key in self._term_rows:
-            return self._term_rows[key]
-        row = self._terms.execute(
-            "SELECT start, count FROM terms WHERE field = ? AND term = ?", key
-        ).fetchone()
-        found = _Postings(field, row[0], row[1]) if row else None
-        if len(self._term_rows) >= _TERM_CACHE_LIMIT:
+        if key not in self._term_rows:
+            self._look_up(field, [term])
+        return self._term_rows[key]
+
+    def _look_up(self, field: str, terms: Sequence[str]) -> None:
+        """Read where the postings of ``terms`` in ``field`` are, those not
+        read yet, in one statement."""
+        wanted = [term for term in dict.fromkeys(terms) if (field, term) not in self._term_rows]
+        if not wanted:
+            return
+        if len(self._term_rows) + len(wanted) > _TERM_CACHE_LIMIT:
             self._term_rows.clear()
-        self._term_rows[key] = found
-        return found
+        rows = self._terms.execute(
+            "SELECT term, start, count FROM terms WHERE field = ? AND term IN "
+            f"({','.join('?' * len(wanted))})",
+            [field, *wanted],
+        ).fetchall()
+        found = {term: _Postings(field, start, count) for term, start, count in rows}
+        for term in wanted:
+            self._term_rows[field, term] = found.get(term)
 
     def document_frequency(self, field: str, term: str) -> int:
         postings = self._postings(field, term)
@@ -487,6 +497,13 @@ class _NumpyScorer:
         full = np.zeros(n, dtype=np.int32)
         some = np.zeros(n, dtype=bool)
         for concept, weight, words, synonyms in gathered:
+            if len(words) == 1 and not synonyms:  # one word alone: held is full
+                word_score = np.zeros(n, dtype=np.float64)
+                held = self._add_alternative(word_score, words[0], slots)
+                scores += word_score * weight
+                full += held
+                some |= held
+                continue
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
             for alternative in words:
@@ -596,6 +613,7 @@ class _NumpyScorer:
         vectorised form of ``ranking.bm25_term_score``), into ``_scores``."""
         np = self.np
         index = self.index
+        index._look_up(field, terms)
         found = []
         for term in terms:
             postings = index._postings(field, term)
