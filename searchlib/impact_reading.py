@@ -59,9 +59,11 @@ PYTHON_UP_TO_POSTINGS = 20_000
 """Postings a query may touch to be scored in Python while numpy is not
 imported: about what Python scores in the time numpy takes to import."""
 PHRASE_CACHE_SIZE = 1_000
-COMPACT_SHARE = 4
+COMPACT_SHARE = 1
 """The numpy scorer works over the documents a query touches only when
-its postings number less than the collection's documents over this."""
+its postings number less than the collection's documents over this
+(fresh arrays as long as the collection cost page faults, query after
+query, more than finding those documents costs)."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
