@@ -16,7 +16,8 @@ Two scorers, one arithmetic: numpy's, a term's whole posting list at a
 time, and plain Python's over memory-mapped views of the same arrays.  The
 Python one serves a process that has not imported numpy yet and asks a
 query touching few postings (the command line: importing numpy costs more
-than the whole search).  Both add the same numbers in the same order, so
+than the whole search), and any query touching very few (numpy's calls
+then cost more than its arithmetic saves).  Both add the same numbers in the same order, so
 they agree to the last bit (tests compare them).
 
 Needs neither whoosh nor, for small queries, numpy.
@@ -58,6 +59,9 @@ FIELD_WEIGHTS = (("content", False), ("title", True))
 PYTHON_UP_TO_POSTINGS = 20_000
 """Postings a query may touch to be scored in Python while numpy is not
 imported: about what Python scores in the time numpy takes to import."""
+PYTHON_BEATS_NUMPY_UP_TO = 150
+"""Postings up to which Python scores faster than numpy, imported or not
+(numpy's calls cost more than its arithmetic saves)."""
 PHRASE_CACHE_SIZE = 1_000
 COMPACT_SHARE = 1
 """The numpy scorer works over the documents a query touches only when
@@ -249,7 +253,8 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
-        in_python = "numpy" not in sys.modules and self._touched(concepts) <= PYTHON_UP_TO_POSTINGS
+        most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
+        in_python = self._touched(concepts) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
         return scorer(self, ranking).rank(concepts, limit, all_words_first)
 
@@ -492,8 +497,18 @@ class _NumpyScorer:
         touched = self._touched_documents(postings)
         n = self.index.document_count if touched is None else len(touched)
 
+        # Where each posting list's documents are among those scored: all
+        # lists looked up in one call.
+        slot_of: dict[int, Any] = {}
+        if touched is not None and postings:
+            found = touched.searchsorted(np.concatenate(postings))
+            start = 0
+            for docs in postings:
+                slot_of[id(docs)] = found[start : start + len(docs)]
+                start += len(docs)
+
         def slots(docs: Any) -> Any:
-            return docs if touched is None else np.searchsorted(touched, docs)
+            return docs if touched is None else slot_of[id(docs)]
 
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32)

@@ -281,7 +281,7 @@ class QueryCompiler:
             terms.extend(unit_terms)
             if len(terms) > self.synonyms.longest:
                 break
-            if self.synonyms.alternatives(tuple(terms)):
+            if tuple(terms) in self.synonyms:
                 best = end + 1
             if quoted:
                 break  # a quoted phrase expands only as a whole
