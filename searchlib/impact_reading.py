@@ -253,6 +253,9 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
+        terms = [term for concept, _ in concepts for phrase in concept.terms for term in phrase]
+        for field in SCORED_FIELDS:
+            self._look_up(field, terms)
         most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
         in_python = self._touched(concepts) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
@@ -263,7 +266,7 @@ class ImpactIndex:
         return sum(
             postings.count
             for concept, _ in concepts
-            for terms in (*concept.words, *concept.synonyms)
+            for terms in concept.terms
             for term in terms
             for field in SCORED_FIELDS
             if (postings := self._postings(field, term)) is not None
@@ -470,14 +473,13 @@ class _NumpyScorer:
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
-        terms = dict.fromkeys(
-            term
-            for concept, _ in concepts
-            for alternative in (*concept.words, *concept.synonyms)
-            for term in alternative
+        terms = list(
+            dict.fromkeys(
+                term for concept, _ in concepts for phrase in concept.terms for term in phrase
+            )
         )
         for field in SCORED_FIELDS:
-            self._score_terms(field, list(terms))
+            self._score_terms(field, terms)
         # Each concept's words and synonyms as weighted scores, field by field.
         gathered = [
             (

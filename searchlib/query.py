@@ -80,6 +80,11 @@ class Concept:
         """Every term of the user's words, in order."""
         return tuple(term for word in self.words for term in word)
 
+    @property
+    def terms(self) -> tuple[TermPhrase, ...]:
+        """The words, then the synonyms: every way to match the concept."""
+        return (*self.words, *self.synonyms)
+
 
 WhooshQueries = tuple["wq.Query", "wq.Query"]
 """A query for whoosh as (all words required, some words enough)."""
