@@ -496,17 +496,15 @@ class _NumpyScorer:
             for alternative in (*words, *synonyms)
             for docs, _ in alternative
         ]
-        touched = self._touched_documents(postings)
+        compacted = self._touched_documents(postings)
+        touched = None if compacted is None else compacted[0]
         n = self.index.document_count if touched is None else len(touched)
-
-        # Where each posting list's documents are among those scored: all
-        # lists looked up in one call.
+        # Where each posting list's documents are among those scored.
         slot_of: dict[int, Any] = {}
-        if touched is not None and postings:
-            found = touched.searchsorted(np.concatenate(postings))
+        if compacted is not None:
             start = 0
             for docs in postings:
-                slot_of[id(docs)] = found[start : start + len(docs)]
+                slot_of[id(docs)] = compacted[1][start : start + len(docs)]
                 start += len(docs)
 
         def slots(docs: Any) -> Any:
@@ -563,9 +561,11 @@ class _NumpyScorer:
         order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
         return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
 
-    def _touched_documents(self, postings: list[Any]) -> Any:
-        """The documents the postings hold, ascending, when scoring over
-        them only pays (``compact``); None to score over every document."""
+    def _touched_documents(self, postings: list[Any]) -> tuple[Any, Any] | None:
+        """The documents the postings hold, ascending, and the place among
+        them of each posting's document (the lists one after another), when
+        scoring over them only pays (``compact``); None to score over every
+        document."""
         np = self.np
         compact = self.compact
         if compact is None:
@@ -573,12 +573,14 @@ class _NumpyScorer:
             compact = held * COMPACT_SHARE < self.index.document_count
         if not compact:
             return None
-        if len(postings) == 1:
-            return postings[0]  # one posting list: ascending already
+        if len(postings) <= 1:  # one posting list: ascending already
+            touched = postings[0] if postings else np.empty(0, dtype=np.int32)
+            return touched, np.arange(len(touched))
+        every = np.concatenate(postings)
         held_by_some = np.zeros(self.index.document_count, dtype=bool)
-        for docs in postings:
-            held_by_some[docs] = True
-        return np.flatnonzero(held_by_some)
+        held_by_some[every] = True
+        places = np.cumsum(held_by_some, dtype=np.int32)  # 1 + place, where held
+        return np.flatnonzero(held_by_some), places[every] - 1
 
     def _weighted_scores(
         self, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
