@@ -653,9 +653,18 @@ class _NumpyScorer:
             [p.count for _, p in found],
         )
         k1, b = self.ranking.k1, self.ranking.b
-        lengths = index._lengths[field].numpy()[docs]
-        norm = 1.0 - b + b * (lengths / index._average[field])
-        values = idf * tf * (k1 + 1.0) / (tf + k1 * norm)
+        # idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl)), in
+        # place: the same operations on the same operands, fewer arrays.
+        norm = index._lengths[field].numpy()[docs]
+        norm /= index._average[field]
+        norm *= b
+        norm += 1.0 - b
+        norm *= k1
+        norm += tf
+        values = idf
+        values *= tf
+        values *= k1 + 1.0
+        values /= norm
         start = 0
         for term, postings in found:
             end = start + postings.count
