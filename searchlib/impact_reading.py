@@ -71,6 +71,7 @@ query, more than finding those documents costs)."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
+_LOOK_UP_BATCH = 500
 
 _NPY_HEADER = re.compile(
     rb"'descr':\s*'(?P<descr>[^']+)',\s*'fortran_order':\s*False,\s*'shape':\s*\((?P<n>\d+),?\)"
@@ -213,12 +214,15 @@ class ImpactIndex:
             return
         if len(self._term_rows) + len(wanted) > _TERM_CACHE_LIMIT:
             self._term_rows.clear()
-        rows = self._terms.execute(
-            "SELECT term, start, count FROM terms WHERE field = ? AND term IN "
-            f"({','.join('?' * len(wanted))})",
-            [field, *wanted],
-        ).fetchall()
-        found = {term: _Postings(field, start, count) for term, start, count in rows}
+        found: dict[str, _Postings] = {}
+        for first in range(0, len(wanted), _LOOK_UP_BATCH):  # within SQLite's bound limit
+            batch = wanted[first : first + _LOOK_UP_BATCH]
+            rows = self._terms.execute(
+                "SELECT term, start, count FROM terms WHERE field = ? AND term IN "
+                f"({','.join('?' * len(batch))})",
+                [field, *batch],
+            )
+            found.update((term, _Postings(field, start, count)) for term, start, count in rows)
         for term in wanted:
             self._term_rows[field, term] = found.get(term)
 
