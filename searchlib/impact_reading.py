@@ -16,7 +16,8 @@ Two scorers, one arithmetic: numpy's, a term's whole posting list at a
 time, and plain Python's over memory-mapped views of the same arrays.  The
 Python one serves a process that has not imported numpy yet and asks a
 query touching few postings (the command line: importing numpy costs more
-than the whole search).  Both add the same numbers in the same order, so
+than the whole search), and any query touching very few (numpy's calls
+then cost more than its arithmetic saves).  Both add the same numbers in the same order, so
 they agree to the last bit (tests compare them).
 
 Needs neither whoosh nor, for small queries, numpy.
@@ -58,10 +59,19 @@ FIELD_WEIGHTS = (("content", False), ("title", True))
 PYTHON_UP_TO_POSTINGS = 20_000
 """Postings a query may touch to be scored in Python while numpy is not
 imported: about what Python scores in the time numpy takes to import."""
+PYTHON_BEATS_NUMPY_UP_TO = 150
+"""Postings up to which Python scores faster than numpy, imported or not
+(numpy's calls cost more than its arithmetic saves)."""
 PHRASE_CACHE_SIZE = 1_000
+COMPACT_SHARE = 1
+"""The numpy scorer works over the documents a query touches only when
+its postings number less than the collection's documents over this
+(fresh arrays as long as the collection cost page faults, query after
+query, more than finding those documents costs)."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
+_LOOK_UP_BATCH = 500
 
 _NPY_HEADER = re.compile(
     rb"'descr':\s*'(?P<descr>[^']+)',\s*'fortran_order':\s*False,\s*'shape':\s*\((?P<n>\d+),?\)"
@@ -194,16 +204,29 @@ class ImpactIndex:
 
     def _postings(self, field: str, term: str) -> _Postings | None:
         key = (field, term)
-        if key in self._term_rows:
-            return self._term_rows[key]
-        row = self._terms.execute(
-            "SELECT start, count FROM terms WHERE field = ? AND term = ?", key
-        ).fetchone()
-        found = _Postings(field, row[0], row[1]) if row else None
-        if len(self._term_rows) >= _TERM_CACHE_LIMIT:
+        if key not in self._term_rows:
+            self._look_up(field, [term])
+        return self._term_rows[key]
+
+    def _look_up(self, field: str, terms: Sequence[str]) -> None:
+        """Read where the postings of ``terms`` in ``field`` are, those not
+        read yet, in one statement."""
+        wanted = [term for term in dict.fromkeys(terms) if (field, term) not in self._term_rows]
+        if not wanted:
+            return
+        if len(self._term_rows) + len(wanted) > _TERM_CACHE_LIMIT:
             self._term_rows.clear()
-        self._term_rows[key] = found
-        return found
+        found: dict[str, _Postings] = {}
+        for first in range(0, len(wanted), _LOOK_UP_BATCH):  # within SQLite's bound limit
+            batch = wanted[first : first + _LOOK_UP_BATCH]
+            rows = self._terms.execute(
+                "SELECT term, start, count FROM terms WHERE field = ? AND term IN "
+                f"({','.join('?' * len(batch))})",
+                [field, *batch],
+            )
+            found.update((term, _Postings(field, start, count)) for term, start, count in rows)
+        for term in wanted:
+            self._term_rows[field, term] = found.get(term)
 
     def document_frequency(self, field: str, term: str) -> int:
         postings = self._postings(field, term)
@@ -236,7 +259,11 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
-        in_python = "numpy" not in sys.modules and self._touched(concepts) <= PYTHON_UP_TO_POSTINGS
+        terms = [term for concept, _ in concepts for phrase in concept.terms for term in phrase]
+        for field in SCORED_FIELDS:
+            self._look_up(field, terms)
+        most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
+        in_python = self._touched(concepts) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
         return scorer(self, ranking).rank(concepts, limit, all_words_first)
 
@@ -245,7 +272,7 @@ class ImpactIndex:
         return sum(
             postings.count
             for concept, _ in concepts
-            for terms in (*concept.words, *concept.synonyms)
+            for terms in concept.terms
             for term in terms
             for field in SCORED_FIELDS
             if (postings := self._postings(field, term)) is not None
@@ -429,33 +456,86 @@ class _PythonScorer:
 
 
 class _NumpyScorer:
-    """BM25 over numpy arrays, a term's whole posting list at a time."""
+    """BM25 over numpy arrays, a term's whole posting list at a time.
 
-    def __init__(self, index: ImpactIndex, ranking: RankingSettings) -> None:
+    A query whose postings are few next to the collection is scored over
+    the documents they touch only (``compact``), in arrays that many long;
+    else over arrays as long as the collection, indexed by document number.
+    The arithmetic is the same either way, element by element.
+    """
+
+    def __init__(
+        self, index: ImpactIndex, ranking: RankingSettings, compact: bool | None = None
+    ) -> None:
         import numpy
 
         self.np = numpy
         self.index = index
         self.ranking = ranking
+        self.compact = compact
+        self._scores: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def rank(
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
-        n = self.index.document_count
+        terms = list(
+            dict.fromkeys(
+                term for concept, _ in concepts for phrase in concept.terms for term in phrase
+            )
+        )
+        for field in SCORED_FIELDS:
+            self._score_terms(field, terms)
+        # Each concept's words and synonyms as weighted scores, field by field.
+        gathered = [
+            (
+                concept,
+                weight,
+                [self._weighted_scores(word, None) for word in concept.words],
+                [self._weighted_scores(synonym, concept.original) for synonym in concept.synonyms],
+            )
+            for concept, weight in concepts
+        ]
+        postings = [
+            docs
+            for _, _, words, synonyms in gathered
+            for alternative in (*words, *synonyms)
+            for docs, _ in alternative
+        ]
+        compacted = self._touched_documents(postings)
+        touched = None if compacted is None else compacted[0]
+        n = self.index.document_count if touched is None else len(touched)
+        # Where each posting list's documents are among those scored.
+        slot_of: dict[int, Any] = {}
+        if compacted is not None:
+            start = 0
+            for docs in postings:
+                slot_of[id(docs)] = compacted[1][start : start + len(docs)]
+                start += len(docs)
+
+        def slots(docs: Any) -> Any:
+            return docs if touched is None else slot_of[id(docs)]
+
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32)
         some = np.zeros(n, dtype=bool)
-        for concept, weight in concepts:
+        for concept, weight, words, synonyms in gathered:
+            if len(words) == 1 and not synonyms:  # one word alone: held is full
+                word_score = np.zeros(n, dtype=np.float64)
+                held = self._add_alternative(word_score, words[0], slots)
+                scores += word_score * weight
+                full += held
+                some |= held
+                continue
             words_score = np.zeros(n, dtype=np.float64)
             words_held = np.zeros(n, dtype=np.int32)
-            for word in concept.words:
-                words_held += self._add_alternative(words_score, word, None)
+            for alternative in words:
+                words_held += self._add_alternative(words_score, alternative, slots)
             best = words_score
             synonym_held = np.zeros(n, dtype=bool)
-            for synonym in concept.synonyms:
+            for alternative in synonyms:
                 synonym_score = np.zeros(n, dtype=np.float64)
-                synonym_held |= self._add_alternative(synonym_score, synonym, concept.original)
+                synonym_held |= self._add_alternative(synonym_score, alternative, slots)
                 best = np.maximum(best, synonym_score)
             scores += best * weight
             full += (words_held == len(concept.words)) | synonym_held
@@ -470,6 +550,8 @@ class _NumpyScorer:
             first_tier = full[candidates] == len(concepts)
         else:
             first_tier = np.ones(total, dtype=bool)
+        if touched is not None:
+            candidates = touched[candidates]
         id_order = self.index.id_order.numpy()[candidates]
         if total > 4 * limit:  # keep the best few before sorting them
             keys = np.where(first_tier, 0.0, np.inf) - rounded_scores
@@ -485,19 +567,51 @@ class _NumpyScorer:
         order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
         return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
 
-    def _add_alternative(
-        self,
-        scores: npt.NDArray[np.float64],
-        terms: tuple[str, ...],
-        synonym_of: tuple[str, ...] | None,
-    ) -> npt.NDArray[np.bool_]:
-        held = self.np.zeros(len(scores), dtype=bool)
+    def _touched_documents(self, postings: list[Any]) -> tuple[Any, Any] | None:
+        """The documents the postings hold, ascending, and the place among
+        them of each posting's document (the lists one after another), when
+        scoring over them only pays (``compact``); None to score over every
+        document."""
+        np = self.np
+        compact = self.compact
+        if compact is None:
+            held = sum(len(docs) for docs in postings)
+            compact = held * COMPACT_SHARE < self.index.document_count
+        if not compact:
+            return None
+        if len(postings) <= 1:  # one posting list: ascending already
+            touched = postings[0] if postings else np.empty(0, dtype=np.int32)
+            return touched, np.arange(len(touched))
+        every = np.concatenate(postings)
+        held_by_some = np.zeros(self.index.document_count, dtype=bool)
+        held_by_some[every] = True
+        places = np.cumsum(held_by_some, dtype=np.int32)  # 1 + place, where held
+        return np.flatnonzero(held_by_some), places[every] - 1
+
+    def _weighted_scores(
+        self, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
+    ) -> list[tuple[Any, Any]]:
+        """(documents, weighted scores) of an alternative in each field it
+        is scored in."""
+        weighted = []
         for field, weight in self.index._weights(self.ranking, terms, synonym_of):
             docs, values = self._alternative_scores(field, terms)
             if len(docs):
-                # Postings hold each document once, so plain indexing adds.
-                scores[docs] += values * weight
-                held[docs] = True
+                weighted.append((docs, values * weight))
+        return weighted
+
+    def _add_alternative(
+        self,
+        scores: npt.NDArray[np.float64],
+        alternative: list[tuple[Any, Any]],
+        slots: Any,
+    ) -> npt.NDArray[np.bool_]:
+        held = self.np.zeros(len(scores), dtype=bool)
+        for docs, values in alternative:
+            where = slots(docs)
+            # Postings hold each document once, so plain indexing adds.
+            scores[where] += values
+            held[where] = True
         return held
 
     def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
@@ -515,17 +629,50 @@ class _NumpyScorer:
         return where, total
 
     def _term_scores(self, field: str, term: str) -> tuple[Any, Any]:
-        """Documents holding ``term`` in ``field`` and its BM25 score in each
-        (the vectorised form of ``ranking.bm25_term_score``)."""
+        """Documents holding ``term`` in ``field`` and its BM25 score in each."""
+        key = (field, term)
+        if key not in self._scores:
+            self._score_terms(field, [term])
+        return self._scores[key]
+
+    def _score_terms(self, field: str, terms: Sequence[str]) -> None:
+        """Score ``terms`` in ``field``, all their postings at once (the
+        vectorised form of ``ranking.bm25_term_score``), into ``_scores``."""
         np = self.np
-        postings = self.index._postings(field, term)
-        if postings is None:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
-        span = slice(postings.start, postings.start + postings.count)
-        docs = self.index._docs[field].numpy()[span]
-        tf = self.index._tfs[field].numpy()[span].astype(np.float64)
-        idf = bm25_idf(self.index.document_count, postings.count)
+        index = self.index
+        index._look_up(field, terms)
+        found = []
+        for term in terms:
+            postings = index._postings(field, term)
+            if postings is None:
+                self._scores[field, term] = (np.empty(0, dtype=np.int32), np.empty(0))
+            else:
+                found.append((term, postings))
+        if not found:
+            return
+        all_docs, all_tfs = index._docs[field].numpy(), index._tfs[field].numpy()
+        spans = [slice(p.start, p.start + p.count) for _, p in found]
+        docs = np.concatenate([all_docs[span] for span in spans])
+        tf = np.concatenate([all_tfs[span] for span in spans]).astype(np.float64)
+        idf = np.repeat(
+            [bm25_idf(index.document_count, p.count) for _, p in found],
+            [p.count for _, p in found],
+        )
         k1, b = self.ranking.k1, self.ranking.b
-        lengths = self.index._lengths[field].numpy()[docs]
-        norm = 1.0 - b + b * (lengths / self.index._average[field])
-        return docs, idf * tf * (k1 + 1.0) / (tf + k1 * norm)
+        # idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl)), in
+        # place: the same operations on the same operands, fewer arrays.
+        norm = index._lengths[field].numpy()[docs]
+        norm /= index._average[field]
+        norm *= b
+        norm += 1.0 - b
+        norm *= k1
+        norm += tf
+        values = idf
+        values *= tf
+        values *= k1 + 1.0
+        values /= norm
+        start = 0
+        for term, postings in found:
+            end = start + postings.count
+            self._scores[field, term] = (docs[start:end], values[start:end])
+            start = end

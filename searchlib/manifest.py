@@ -111,7 +111,11 @@ class StemTable(Mapping[str, str]):
 
     def __init__(self, generation_dir: Path) -> None:
         path = generation_dir / STEMS_NAME
-        self._database = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # Written once with its generation, never changed: immutable=1 spares
+        # each lookup SQLite's file locking (most of its cost).
+        self._database = sqlite3.connect(
+            f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
 
     def __getitem__(self, word: str) -> str:
         row = self._database.execute("SELECT stem FROM stems WHERE word = ?", (word,)).fetchone()

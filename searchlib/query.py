@@ -80,6 +80,11 @@ class Concept:
         """Every term of the user's words, in order."""
         return tuple(term for word in self.words for term in word)
 
+    @property
+    def terms(self) -> tuple[TermPhrase, ...]:
+        """The words, then the synonyms: every way to match the concept."""
+        return (*self.words, *self.synonyms)
+
 
 WhooshQueries = tuple["wq.Query", "wq.Query"]
 """A query for whoosh as (all words required, some words enough)."""
@@ -283,7 +288,7 @@ class QueryCompiler:
             terms.extend(unit_terms)
             if len(terms) > self.synonyms.longest:
                 break
-            if self.synonyms.alternatives(tuple(terms)):
+            if tuple(terms) in self.synonyms:
                 best = end + 1
             if quoted:
                 break  # a quoted phrase expands only as a whole

@@ -170,11 +170,15 @@ def test_python_and_numpy_scorers_agree_to_the_last_bit(
     for ranking in (tiny_index.ranking, RankingSettings(k1=0.7, b=0.3, title_weight=0)):
         for limit in (1, 3, 50):
             for all_words_first in (True, False):
-                python, numpy = (
-                    scorer(impact, ranking).rank(compiled.concepts, limit, all_words_first)
-                    for scorer in (_PythonScorer, _NumpyScorer)
+                python, *numpy = (
+                    scorer.rank(compiled.concepts, limit, all_words_first)
+                    for scorer in (
+                        _PythonScorer(impact, ranking),
+                        _NumpyScorer(impact, ranking, compact=True),
+                        _NumpyScorer(impact, ranking, compact=False),
+                    )
                 )
-                assert python == numpy
+                assert numpy == [python, python]
 
 
 def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type: ignore[no-untyped-def]

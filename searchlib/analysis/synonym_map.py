@@ -120,6 +120,10 @@ class SynonymMap:
     def __len__(self) -> int:
         return len(self._alternatives)
 
+    def __contains__(self, phrase: object) -> bool:
+        """Whether a rule gives ``phrase`` alternatives."""
+        return isinstance(phrase, tuple) and bool(self._alternatives.get(phrase))
+
     def alternatives(self, phrase: Phrase) -> tuple[Phrase, ...]:
         """What a query for ``phrase`` also searches, in a stable order."""
         return tuple(sorted(self._alternatives.get(phrase, ())))
