@@ -122,7 +122,7 @@ class SynonymMap:
 
     def __contains__(self, phrase: object) -> bool:
         """Whether a rule gives ``phrase`` alternatives."""
-        return isinstance(phrase, tuple) and bool(self._alternatives.get(phrase))
+        return phrase in self._alternatives and bool(self._alternatives[phrase])  # type: ignore[index]
 
     def alternatives(self, phrase: Phrase) -> tuple[Phrase, ...]:
         """What a query for ``phrase`` also searches, in a stable order."""
@@ -166,6 +166,15 @@ class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
 
     def __getitem__(self, phrase: Phrase) -> Collection[Phrase]:
         return [tuple(alternative.split(" ")) for alternative in self._joined[" ".join(phrase)]]
+
+    def get(self, phrase: Phrase, default: Any = None) -> Any:  # no KeyError on a miss
+        joined = self._joined.get(" ".join(phrase))
+        if joined is None:
+            return default
+        return [tuple(alternative.split(" ")) for alternative in joined]
+
+    def __contains__(self, phrase: object) -> bool:
+        return isinstance(phrase, tuple) and " ".join(phrase) in self._joined
 
     def __iter__(self) -> Iterator[Phrase]:
         return (tuple(phrase.split(" ")) for phrase in self._joined)
