@@ -25,16 +25,18 @@ parent, so a killed build leaves no writer behind.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import queue
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,10 @@ SMALL_BATCH_BYTES = 2 << 20
 """The first batches' size when the corpus's size is unknown; later ones grow
 to a quarter of the text so far."""
 MAX_BATCH_DOCUMENTS = 50_000
+STEM_RUNS_DIR = "stem-runs"
+STEM_CACHE_LIMIT = 100_000
+"""Words whose stems a writer keeps in memory (about 15 MB); the stems
+are saved with each batch, so the cache may be emptied between batches."""
 
 
 def batch_bytes(memory_mb: int, workers: int) -> int:
@@ -88,12 +94,11 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """One written batch: its segment, its size and the stems it met."""
+    """One written batch: its number, its segment and its size."""
 
     number: int
     segment: Any  # whoosh's Segment
     count: int
-    stems: list[tuple[str, str]] = field(repr=False)
 
 
 _Job = tuple[int, int, list[Article]]
@@ -122,10 +127,22 @@ class _BatchContext:
         postings = builder.finish()
         write_run(self.generation_dir / RUNS_DIR, number, base, postings)
         vectors.write(self.generation_dir / VECTOR_RUNS_DIR, number)
+        self._save_stems(number)
+        return BatchResult(number, builder.segment, builder.count)
+
+    def _save_stems(self, number: int) -> None:
+        """Save the stems first met in this batch, and empty the stem cache
+        when it is large: the vocabulary of a corpus has no bound."""
         cache = self.analyzer.stem_filter.cache
-        stems = list(cache.items())[self._stems_given :]
+        stems = list(itertools.islice(cache.items(), self._stems_given, None))
+        folder = self.generation_dir / STEM_RUNS_DIR
+        folder.mkdir(exist_ok=True)
+        (folder / f"{number:06d}.pickle").write_bytes(
+            pickle.dumps(stems, protocol=pickle.HIGHEST_PROTOCOL)
+        )
+        if len(cache) >= STEM_CACHE_LIMIT:
+            cache.clear()
         self._stems_given = len(cache)
-        return BatchResult(number, builder.segment, builder.count, stems)
 
 
 class _Worker:
@@ -184,6 +201,7 @@ class _Worker:
         try:
             while (job := jobs.get()) is not None:
                 self.submit(*job)
+                del job  # the worker has the articles now; this process need not keep them
                 results.append(self.result())
         except BaseException as error:  # raised again by the build's thread
             self.failure = error
@@ -297,14 +315,6 @@ class BatchWriter:
         """Stop at once: batches not started are dropped, running ones end."""
         self._stop_workers()
 
-    @property
-    def stems(self) -> dict[str, str]:
-        """Every word the batches stemmed, with its stem."""
-        stems = dict(self._analyzer.stem_filter.cache)
-        for result in self.results:
-            stems.update(result.stems)
-        return stems
-
     def _dispatch(self, *, last: bool) -> None:
         articles, base, number = self._pending, self._base, self._batches
         self._pending, self._pending_bytes = [], 0
@@ -367,9 +377,26 @@ class BatchWriter:
         self._pool, self._feeders = [], []
 
 
+def saved_stems(generation_dir: Path) -> Iterator[tuple[str, str]]:
+    """Every (word, stem) the batches of a build saved, a batch at a time
+    (a word may come more than once, always with the same stem)."""
+    for path in sorted((generation_dir / STEM_RUNS_DIR).glob("*.pickle")):
+        stems: list[tuple[str, str]] = pickle.loads(path.read_bytes())
+        yield from stems
+
+
+def remove_stem_runs(generation_dir: Path) -> None:
+    shutil.rmtree(generation_dir / STEM_RUNS_DIR, ignore_errors=True)
+
+
 def text_size(article: Article) -> int:
     """The characters of an article's text fields: what a batch is measured in."""
     return len(article.title) + len(article.subtitle) + len(article.text)
 
 
-_WORKER_MAIN = "import sys; import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"
+_WORKER_MAIN = (
+    # nltk's package imports scipy (about 70 MB) for statistics a stemmer
+    # never uses, and does without it when it is missing: a worker does.
+    "import sys; sys.modules['scipy'] = None; "
+    "import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"
+)

@@ -14,7 +14,7 @@ incremental update both are left behind and whoosh answers (``search``).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,21 @@ class DocumentStoreWriter:
         self._database.executemany("INSERT INTO body VALUES (?, ?, ?)", self._body)
         self._shown.clear()
         self._body.clear()
+
+    def ids(self, numbers: Iterable[int]) -> list[str]:
+        """The ids of documents already added, in the order asked."""
+        self._flush()
+        return [
+            self._database.execute("SELECT id FROM shown WHERE number = ?", (n,)).fetchone()[0]
+            for n in numbers
+        ]
+
+    def numbers_by_id(self) -> Iterator[int]:
+        """The document numbers in the order of their ids (SQLite's order of
+        text is that of code points, as Python's), sorted on disk."""
+        self._flush()
+        for (number,) in self._database.execute("SELECT number FROM shown ORDER BY id"):
+            yield number
 
     def close(self) -> None:
         """Write what is left; the build fsyncs the folder afterwards."""
