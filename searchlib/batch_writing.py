@@ -48,11 +48,14 @@ from searchlib.segment_writing import SegmentBuilder
 from searchlib.storage import DurableFileStorage
 from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter
 
-WORKER_MB = 130
+WORKER_MB = 60
 """What a worker process holds before any batch: Python, whoosh, numpy and
-the stemmer (nltk alone takes about 80 MB)."""
+the stemmer (nltk without scipy, see ``_WORKER_MAIN``)."""
 PARENT_MB = 40
-"""What a build adds to its own process besides its batches."""
+"""What a build adds to its own process besides its batches and caches."""
+CACHE_MB = 25
+"""What each writer's word and stem caches hold when full (see
+``STEM_CACHE_LIMIT``; the analyzer's word cache has the same bound)."""
 MEMORY_PER_TEXT_BYTE = 14
 """Memory a batch takes per character of its articles' text while it is
 written (the articles, their terms and postings; measured on news text)."""
@@ -70,10 +73,17 @@ STEM_CACHE_LIMIT = 100_000
 are saved with each batch, so the cache may be emptied between batches."""
 
 
+def _spare_bytes(memory_mb: int, writers: int) -> int:
+    """What the budget leaves for the batches of ``writers`` writers (this
+    process and ``writers - 1`` workers) together."""
+    fixed = PARENT_MB + WORKER_MB * (writers - 1) + CACHE_MB * writers
+    return (memory_mb - fixed) * (1 << 20)
+
+
 def batch_bytes(memory_mb: int, workers: int) -> int:
     """The text a batch may hold so that a build (this process and its
     workers) stays within ``memory_mb``."""
-    spare = (memory_mb - PARENT_MB - WORKER_MB * (workers - 1)) * (1 << 20) // max(workers, 1)
+    spare = _spare_bytes(memory_mb, max(workers, 1)) // max(workers, 1)
     return max(MIN_BATCH_BYTES, spare // MEMORY_PER_TEXT_BYTE)
 
 
@@ -81,8 +91,7 @@ def affordable_writers(memory_mb: int, wanted: int) -> int:
     """As many writers as the budget leaves room for, up to ``wanted``."""
     writers = max(1, wanted)
     while writers > 1:
-        spare = (memory_mb - PARENT_MB - WORKER_MB * (writers - 1)) * (1 << 20)
-        if spare >= writers * MIN_BATCH_BYTES * MEMORY_PER_TEXT_BYTE:
+        if _spare_bytes(memory_mb, writers) >= writers * MIN_BATCH_BYTES * MEMORY_PER_TEXT_BYTE:
             break
         writers -= 1
     return writers
