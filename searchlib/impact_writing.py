@@ -141,12 +141,18 @@ def write_impact(
         slot = {term: index for index, term in enumerate(vocabulary)}
         del counts_by_term
         # Each run's terms as indexes into the vocabulary (ascending, as both
-        # are in byte order) and where each term's postings start in the run.
+        # are in byte order) and where each term's postings start in the run,
+        # saved beside the run: a build has more runs the larger its corpus.
         places = []
         for number in run_numbers:
             terms, arrays = _read_run(runs, number, field)
             where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
-            places.append((number, where, np.cumsum(arrays["counts"]) - arrays["counts"]))
+            run_starts = np.cumsum(arrays["counts"]) - arrays["counts"]
+            where_path = runs / f"{number:06d}.{field}.where.npy"
+            starts_path = runs / f"{number:06d}.{field}.starts.npy"
+            np.save(where_path, where)
+            np.save(starts_path, run_starts)
+            places.append((number, where_path, starts_path))
         del slot
         total = int(counts.sum())
         paths = {name: folder / f"{field}.{name}.npy" for name in ("docs", "tfs")}
@@ -160,7 +166,9 @@ def write_impact(
             high = max(low + 1, int(np.searchsorted(starts, starts[low] + MERGE_POSTINGS)))
             docs = open_memmap(paths["docs"], "r+")
             tfs = open_memmap(paths["tfs"], "r+")
-            for number, where, run_starts in places:
+            for number, where_path, starts_path in places:
+                where = np.load(where_path, mmap_mode="r")
+                run_starts = np.load(starts_path, mmap_mode="r")
                 first, last = np.searchsorted(where, [low, high])
                 if first == last:
                     continue
