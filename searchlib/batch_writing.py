@@ -25,16 +25,18 @@ parent, so a killed build leaves no writer behind.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import queue
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,14 @@ from searchlib.segment_writing import SegmentBuilder
 from searchlib.storage import DurableFileStorage
 from searchlib.term_vectors import VECTOR_RUNS_DIR, VectorRunWriter
 
-WORKER_MB = 130
+WORKER_MB = 60
 """What a worker process holds before any batch: Python, whoosh, numpy and
-the stemmer (nltk alone takes about 80 MB)."""
+the stemmer (nltk without scipy, see ``_WORKER_MAIN``)."""
 PARENT_MB = 40
-"""What a build adds to its own process besides its batches."""
+"""What a build adds to its own process besides its batches and caches."""
+CACHE_MB = 25
+"""What each writer's word and stem caches hold when full (see
+``STEM_CACHE_LIMIT``; the analyzer's word cache has the same bound)."""
 MEMORY_PER_TEXT_BYTE = 14
 """Memory a batch takes per character of its articles' text while it is
 written (the articles, their terms and postings; measured on news text)."""
@@ -62,12 +67,23 @@ SMALL_BATCH_BYTES = 2 << 20
 """The first batches' size when the corpus's size is unknown; later ones grow
 to a quarter of the text so far."""
 MAX_BATCH_DOCUMENTS = 50_000
+STEM_RUNS_DIR = "stem-runs"
+STEM_CACHE_LIMIT = 100_000
+"""Words whose stems a writer keeps in memory (about 15 MB); the stems
+are saved with each batch, so the cache may be emptied between batches."""
+
+
+def _spare_bytes(memory_mb: int, writers: int) -> int:
+    """What the budget leaves for the batches of ``writers`` writers (this
+    process and ``writers - 1`` workers) together."""
+    fixed = PARENT_MB + WORKER_MB * (writers - 1) + CACHE_MB * writers
+    return (memory_mb - fixed) * (1 << 20)
 
 
 def batch_bytes(memory_mb: int, workers: int) -> int:
     """The text a batch may hold so that a build (this process and its
     workers) stays within ``memory_mb``."""
-    spare = (memory_mb - PARENT_MB - WORKER_MB * (workers - 1)) * (1 << 20) // max(workers, 1)
+    spare = _spare_bytes(memory_mb, max(workers, 1)) // max(workers, 1)
     return max(MIN_BATCH_BYTES, spare // MEMORY_PER_TEXT_BYTE)
 
 
@@ -75,8 +91,7 @@ def affordable_writers(memory_mb: int, wanted: int) -> int:
     """As many writers as the budget leaves room for, up to ``wanted``."""
     writers = max(1, wanted)
     while writers > 1:
-        spare = (memory_mb - PARENT_MB - WORKER_MB * (writers - 1)) * (1 << 20)
-        if spare >= writers * MIN_BATCH_BYTES * MEMORY_PER_TEXT_BYTE:
+        if _spare_bytes(memory_mb, writers) >= writers * MIN_BATCH_BYTES * MEMORY_PER_TEXT_BYTE:
             break
         writers -= 1
     return writers
@@ -88,12 +103,11 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """One written batch: its segment, its size and the stems it met."""
+    """One written batch: its number, its segment and its size."""
 
     number: int
     segment: Any  # whoosh's Segment
     count: int
-    stems: list[tuple[str, str]] = field(repr=False)
 
 
 _Job = tuple[int, int, list[Article]]
@@ -122,10 +136,22 @@ class _BatchContext:
         postings = builder.finish()
         write_run(self.generation_dir / RUNS_DIR, number, base, postings)
         vectors.write(self.generation_dir / VECTOR_RUNS_DIR, number)
+        self._save_stems(number)
+        return BatchResult(number, builder.segment, builder.count)
+
+    def _save_stems(self, number: int) -> None:
+        """Save the stems first met in this batch, and empty the stem cache
+        when it is large: the vocabulary of a corpus has no bound."""
         cache = self.analyzer.stem_filter.cache
-        stems = list(cache.items())[self._stems_given :]
+        stems = list(itertools.islice(cache.items(), self._stems_given, None))
+        folder = self.generation_dir / STEM_RUNS_DIR
+        folder.mkdir(exist_ok=True)
+        (folder / f"{number:06d}.pickle").write_bytes(
+            pickle.dumps(stems, protocol=pickle.HIGHEST_PROTOCOL)
+        )
+        if len(cache) >= STEM_CACHE_LIMIT:
+            cache.clear()
         self._stems_given = len(cache)
-        return BatchResult(number, builder.segment, builder.count, stems)
 
 
 class _Worker:
@@ -184,6 +210,7 @@ class _Worker:
         try:
             while (job := jobs.get()) is not None:
                 self.submit(*job)
+                del job  # the worker has the articles now; this process need not keep them
                 results.append(self.result())
         except BaseException as error:  # raised again by the build's thread
             self.failure = error
@@ -297,14 +324,6 @@ class BatchWriter:
         """Stop at once: batches not started are dropped, running ones end."""
         self._stop_workers()
 
-    @property
-    def stems(self) -> dict[str, str]:
-        """Every word the batches stemmed, with its stem."""
-        stems = dict(self._analyzer.stem_filter.cache)
-        for result in self.results:
-            stems.update(result.stems)
-        return stems
-
     def _dispatch(self, *, last: bool) -> None:
         articles, base, number = self._pending, self._base, self._batches
         self._pending, self._pending_bytes = [], 0
@@ -367,9 +386,26 @@ class BatchWriter:
         self._pool, self._feeders = [], []
 
 
+def saved_stems(generation_dir: Path) -> Iterator[tuple[str, str]]:
+    """Every (word, stem) the batches of a build saved, a batch at a time
+    (a word may come more than once, always with the same stem)."""
+    for path in sorted((generation_dir / STEM_RUNS_DIR).glob("*.pickle")):
+        stems: list[tuple[str, str]] = pickle.loads(path.read_bytes())
+        yield from stems
+
+
+def remove_stem_runs(generation_dir: Path) -> None:
+    shutil.rmtree(generation_dir / STEM_RUNS_DIR, ignore_errors=True)
+
+
 def text_size(article: Article) -> int:
     """The characters of an article's text fields: what a batch is measured in."""
     return len(article.title) + len(article.subtitle) + len(article.text)
 
 
-_WORKER_MAIN = "import sys; import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"
+_WORKER_MAIN = (
+    # nltk's package imports scipy (about 70 MB) for statistics a stemmer
+    # never uses, and does without it when it is missing: a worker does.
+    "import sys; sys.modules['scipy'] = None; "
+    "import searchlib.batch_writing as b; b._serve(*map(int, sys.argv[1:]))"
+)

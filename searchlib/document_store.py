@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,6 +74,21 @@ class DocumentStoreWriter:
         self._database.executemany("INSERT INTO body VALUES (?, ?, ?, ?)", self._body)
         self._shown.clear()
         self._body.clear()
+
+    def ids(self, numbers: Iterable[int]) -> list[str]:
+        """The ids of documents already added, in the order asked."""
+        self._flush()
+        return [
+            self._database.execute("SELECT id FROM shown WHERE number = ?", (n,)).fetchone()[0]
+            for n in numbers
+        ]
+
+    def numbers_by_id(self) -> Iterator[int]:
+        """The document numbers in the order of their ids (SQLite's order of
+        text is that of code points, as Python's), sorted on disk."""
+        self._flush()
+        for (number,) in self._database.execute("SELECT number FROM shown ORDER BY id"):
+            yield number
 
     def close(self) -> None:
         """Write what is left; the build fsyncs the folder afterwards."""

@@ -34,7 +34,7 @@ import json
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,32 @@ def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPosti
         (folder / f"{number:06d}.{field}.terms").write_bytes(pickle.dumps(terms, protocol=5))
 
 
+def _write_lengths(
+    path: Path, runs: Path, run_numbers: Sequence[int], field: str, document_count: int
+) -> tuple[int, int]:
+    """Write every document's field length as whoosh stores it (one byte,
+    decoded), a run at a time; the totals of the exact and stored lengths."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    total = stored_total = 0
+    with path.open("wb") as output:
+        header = {"descr": np.dtype(np.float64).str, "fortran_order": False}
+        np.lib.format.write_array_header_1_0(output, {**header, "shape": (document_count,)})
+        for number in run_numbers:
+            _, arrays = _read_run(runs, number, field, terms=False)
+            raw = arrays["lengths"]
+            # whoosh keeps one byte per field length; score with what it keeps.
+            distinct, inverse = np.unique(raw, return_inverse=True)
+            decoded = np.asarray(
+                [byte_to_length(length_to_byte(int(n))) for n in distinct], dtype=np.float64
+            )
+            stored = decoded[inverse].astype(np.float64)
+            stored.tofile(output)
+            total += int(raw.sum())
+            stored_total += int(stored.sum())
+    return total, stored_total
+
+
 def _read_run(
     folder: Path, number: int, field: str, *, terms: bool = True
 ) -> tuple[list[bytes], dict[str, np.ndarray]]:
@@ -85,13 +111,13 @@ def _read_run(
 def write_impact(
     generation_dir: Path,
     run_numbers: Sequence[int],
-    document_ids: Sequence[str],
+    document_count: int,
+    numbers_by_id: Iterable[int],
     engine_generation: int,
 ) -> None:
     """Merge the runs in ``generation_dir/impact-runs`` (in document order)
-    into ``generation_dir/impact``, then delete them."""
-    from whoosh.util.numeric import byte_to_length, length_to_byte
-
+    into ``generation_dir/impact``, then delete them.  ``numbers_by_id``
+    gives the document numbers in the order of the documents' ids."""
     runs = generation_dir / RUNS_DIR
     folder = generation_dir / IMPACT_DIR
     folder.mkdir()
@@ -104,12 +130,10 @@ def write_impact(
     means = {}
     for field in SCORED_FIELDS:
         counts_by_term: dict[bytes, int] = {}
-        lengths = []
         for number in run_numbers:
             terms, arrays = _read_run(runs, number, field)
             for term, count in zip(terms, arrays["counts"].tolist(), strict=True):
                 counts_by_term[term] = counts_by_term.get(term, 0) + count
-            lengths.append(arrays["lengths"])
         vocabulary = sorted(counts_by_term)
         counts = np.fromiter((counts_by_term[t] for t in vocabulary), np.int64, len(vocabulary))
         starts = np.zeros(len(vocabulary), dtype=np.int64)
@@ -117,12 +141,18 @@ def write_impact(
         slot = {term: index for index, term in enumerate(vocabulary)}
         del counts_by_term
         # Each run's terms as indexes into the vocabulary (ascending, as both
-        # are in byte order) and where each term's postings start in the run.
+        # are in byte order) and where each term's postings start in the run,
+        # saved beside the run: a build has more runs the larger its corpus.
         places = []
         for number in run_numbers:
             terms, arrays = _read_run(runs, number, field)
             where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
-            places.append((number, where, np.cumsum(arrays["counts"]) - arrays["counts"]))
+            run_starts = np.cumsum(arrays["counts"]) - arrays["counts"]
+            where_path = runs / f"{number:06d}.{field}.where.npy"
+            starts_path = runs / f"{number:06d}.{field}.starts.npy"
+            np.save(where_path, where)
+            np.save(starts_path, run_starts)
+            places.append((number, where_path, starts_path))
         del slot
         total = int(counts.sum())
         paths = {name: folder / f"{field}.{name}.npy" for name in ("docs", "tfs")}
@@ -136,7 +166,9 @@ def write_impact(
             high = max(low + 1, int(np.searchsorted(starts, starts[low] + MERGE_POSTINGS)))
             docs = open_memmap(paths["docs"], "r+")
             tfs = open_memmap(paths["tfs"], "r+")
-            for number, where, run_starts in places:
+            for number, where_path, starts_path in places:
+                where = np.load(where_path, mmap_mode="r")
+                run_starts = np.load(starts_path, mmap_mode="r")
                 first, last = np.searchsorted(where, [low, high])
                 if first == last:
                     continue
@@ -162,25 +194,19 @@ def write_impact(
                 )
             ),
         )
-        raw = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-        # whoosh keeps one byte per field length; score with what it keeps.
-        distinct, inverse = np.unique(raw, return_inverse=True)
-        decoded = np.asarray(
-            [byte_to_length(length_to_byte(int(n))) for n in distinct], dtype=np.float64
+        totals[field], stored_total = _write_lengths(
+            folder / f"{field}.lengths.npy", runs, run_numbers, field, document_count
         )
-        stored = decoded[inverse].astype(np.float64)
-        np.save(folder / f"{field}.lengths.npy", stored)
-        totals[field] = int(raw.sum())
         # As ``whoosh_scoring.mean_stored_length`` computes it for whoosh.
-        means[field] = int(stored.sum()) / len(stored) if len(stored) else 0.0
+        means[field] = stored_total / document_count if document_count else 0.0
     database.commit()
     database.close()
-    order = np.argsort(np.asarray(document_ids, dtype=object), kind="stable")
-    id_order = np.empty(len(order), dtype=np.int32)
-    id_order[order] = np.arange(len(order), dtype=np.int32)
+    order = np.fromiter(numbers_by_id, np.int32, document_count)
+    id_order = np.empty(document_count, dtype=np.int32)
+    id_order[order] = np.arange(document_count, dtype=np.int32)
     np.save(folder / "id_order.npy", id_order)
     meta = {
-        "documents": len(document_ids),
+        "documents": document_count,
         "total_lengths": totals,
         "mean_stored_lengths": means,
         "engine_generation": engine_generation,

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from searchlib.analysis import AnalysisSettings, Analyzer
-from searchlib.batch_writing import BatchWriter, default_workers, text_size
+from searchlib.batch_writing import (
+    BatchWriter,
+    default_workers,
+    remove_stem_runs,
+    saved_stems,
+    text_size,
+)
 from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
 from searchlib.document_store import DocumentStoreWriter
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
@@ -136,34 +142,38 @@ def _write_generation(
         workers=workers,
         expected_bytes=expected_bytes,
     )
+    # Nothing kept per document in memory: ids are read back from the store.
     documents = DocumentStoreWriter(generation_dir)
-    document_ids: list[str] = []
     indexed = 0
     try:
-        for article in articles:
-            batches.add(article)
-            documents.add(indexed, article)
-            document_ids.append(article.id)
-            indexed += 1
-            if on_progress is not None and indexed % PROGRESS_EVERY == 0:
-                on_progress(indexed)
-        written = batches.finish()
+        try:
+            for article in articles:
+                batches.add(article)
+                documents.add(indexed, article)
+                indexed += 1
+                if on_progress is not None and indexed % PROGRESS_EVERY == 0:
+                    on_progress(indexed)
+            written = batches.finish()
+        except BaseException:
+            batches.cancel()
+            raise
+        commit_segments(storage, engine.schema, [batch.segment for batch in written])
+        engine = storage.open_index()
+        _check_document_numbers(engine, indexed, documents)
+        write_impact(
+            generation_dir,
+            [batch.number for batch in written],
+            indexed,
+            documents.numbers_by_id(),
+            engine.latest_generation(),
+        )
     except BaseException:
-        batches.cancel()
         documents.cancel()
         raise
     documents.close()
-    commit_segments(storage, engine.schema, [batch.segment for batch in written])
-    engine = storage.open_index()
-    _check_document_numbers(engine, document_ids)
-    write_impact(
-        generation_dir,
-        [batch.number for batch in written],
-        document_ids,
-        engine.latest_generation(),
-    )
     write_vectors(generation_dir, [batch.number for batch in written])
-    write_stem_table(generation_dir, batches.stems)
+    write_stem_table(generation_dir, saved_stems(generation_dir))
+    remove_stem_runs(generation_dir)
     remove_temporary_files(generation_dir)
     fsync_tree(generation_dir)  # before the manifest names this generation
     if on_progress is not None:
@@ -182,15 +192,15 @@ def _has_text(article: Article) -> bool:
     return all(isinstance(text, str) for text in (article.title, article.subtitle, article.text))
 
 
-def _check_document_numbers(engine: Any, document_ids: list[str]) -> None:
+def _check_document_numbers(engine: Any, count: int, documents: DocumentStoreWriter) -> None:
     """The fast path numbers documents in the order they were added, as
     whoosh does in a fresh index; make sure it did (a sample suffices)."""
-    count = len(document_ids)
     with engine.reader() as reader:
         if reader.doc_count_all() != count:
             raise RuntimeError("whoosh holds another number of documents than were added")
-        for number in {0, count // 2, count - 1} if count else ():
-            if reader.stored_fields(number)["id"] != document_ids[number]:
+        sample = sorted({0, count // 2, count - 1}) if count else []
+        for number, added in zip(sample, documents.ids(sample), strict=True):
+            if reader.stored_fields(number)["id"] != added:
                 raise RuntimeError("whoosh numbered the new index's documents unexpectedly")
 
 

@@ -40,7 +40,7 @@ import socket
 import sqlite3
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,12 +176,13 @@ class DurableFileStorage(FileStorage):  # type: ignore[misc]
         fsync_directory(Path(self.folder))
 
 
-def write_stem_table(generation_dir: Path, stems: dict[str, str]) -> None:
+def write_stem_table(generation_dir: Path, stems: Iterable[tuple[str, str]]) -> None:
     """Save word -> stem for the index's vocabulary: a query for words the
-    corpus holds then never needs the stemmer (nor the import of nltk)."""
+    corpus holds then never needs the stemmer (nor the import of nltk).
+    A word given more than once is saved once."""
     database = sqlite3.connect(generation_dir / STEMS_NAME)
     database.execute("CREATE TABLE stems (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
-    database.executemany("INSERT INTO stems VALUES (?, ?)", sorted(stems.items()))
+    database.executemany("INSERT OR IGNORE INTO stems VALUES (?, ?)", stems)
     database.commit()
     database.close()
 

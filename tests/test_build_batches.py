@@ -134,6 +134,21 @@ def test_a_small_budget_gives_the_same_index_in_more_segments(
     assert searchlib_files(built) == searchlib_files(generation(normal))
 
 
+def test_stems_outlive_an_emptied_stem_cache(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stem cache is emptied between batches when it is large; every
+    stem it held is saved all the same."""
+    monkeypatch.setattr(batch_writing, "STEM_CACHE_LIMIT", 5)
+    articles = varied_corpus(300)
+    write_index(articles, tmp_path / "small", workers=1)
+    one = tmp_path / "one"
+    _build_in_one_batch(articles, one)
+    saved = searchlib_files(generation(tmp_path / "small"))["stems.sqlite:stems"]
+    assert len(saved) > 50
+    assert saved == searchlib_files(generation(one))["stems.sqlite:stems"]
+
+
 def test_two_workers_build_the_same_index_as_one(tmp_path: Path, small_batches: None) -> None:
     articles = varied_corpus(600)
     progress: list[int] = []

@@ -36,7 +36,9 @@ from searchlib.errors import SearchlibError
 BUILTIN_STOPWORD_LISTS = ("english", "none")
 """Stop word list names; anything else is read as a file, one word a line."""
 
-_WORD_CACHE_LIMIT = 500_000
+_WORD_CACHE_LIMIT = 100_000
+"""Words as written whose terms are kept (about 15 MB); the cache is
+emptied when full, since a corpus's vocabulary has no bound."""
 
 
 class Token(NamedTuple):
