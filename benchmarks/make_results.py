@@ -33,6 +33,7 @@ from benchmarks.report import (
     markdown_table,
     query_tables,
     relevance_tables,
+    scale_table,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -177,6 +178,7 @@ def write_results(benchmark_json: Path, relevance_json: Path | None, out: Path, 
         lines += [
             "## Scale",
             "",
+            *[line for table in scale_table(measurements) for line in markdown_table(table)],
             f"![build time and query latency against corpus size]({_relative(plot, out)})",
             "",
             "The corpora differ in more than their number of documents: bundled news "

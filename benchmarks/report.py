@@ -150,6 +150,58 @@ def query_tables(measurements: Sequence[Measurement]) -> list[Table]:
     return tables
 
 
+def scale_table(measurements: Sequence[Measurement]) -> list[Table]:
+    """searchlib's figures on every corpus of the run, smallest first."""
+    builds = {
+        c: m
+        for (c, p), m in _by(measurements, "build", "corpus", "peer").items()
+        if p == "searchlib"
+    }
+    queries = _by(measurements, "query", "corpus", "mode", "peer")
+    if len(builds) < 2:
+        return []
+    rows = []
+    for corpus in sorted(builds, key=lambda c: builds[c]["documents"]):
+        m = builds[corpus]
+        ids = queries.get((corpus, "ids", "searchlib"), {})
+        snippets = queries.get((corpus, "snippets", "searchlib"), {})
+        added = m["rss_peak"] - m["rss_before"] + m.get("rss_children_peak", 0)
+        rows.append(
+            (
+                corpus,
+                f"{m['documents']:,}",
+                _number(m["text_bytes"] / MB, 1),
+                _number(m["seconds"], 1),
+                _number(m["mb_per_second"], 2),
+                _number(m["index_bytes"] / MB, 1),
+                _number(ids.get("median_ms"), 2),
+                _number(ids.get("p95_ms"), 2),
+                _number(snippets.get("median_ms"), 2),
+                _number(added / MB, 0),
+            )
+        )
+    return [
+        Table(
+            "Scale: searchlib on every corpus of the run",
+            (
+                "corpus",
+                "documents",
+                "text MB",
+                "build s",
+                "MB/s",
+                "index MB",
+                "ids p50 ms",
+                "ids p95 ms",
+                "snippets p50 ms",
+                "build memory added MB",
+            ),
+            rows,
+            "build memory added: the building process's peak less its resident set before "
+            "the build, plus its worker's peak (the tables above give the peers)",
+        )
+    ]
+
+
 def analysis_table(measurements: Sequence[Measurement]) -> list[Table]:
     chains = _by(measurements, "analysis", "peer")
     if not chains:
