@@ -122,7 +122,7 @@ class SynonymMap:
 
     def __contains__(self, phrase: object) -> bool:
         """Whether a rule gives ``phrase`` alternatives."""
-        return phrase in self._alternatives and bool(self._alternatives[phrase])  # type: ignore[index]
+        return isinstance(phrase, tuple) and bool(self._alternatives.get(phrase))
 
     def alternatives(self, phrase: Phrase) -> tuple[Phrase, ...]:
         """What a query for ``phrase`` also searches, in a stable order."""
@@ -165,13 +165,11 @@ class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
         self._joined = joined
 
     def __getitem__(self, phrase: Phrase) -> Collection[Phrase]:
-        return [tuple(alternative.split(" ")) for alternative in self._joined[" ".join(phrase)]]
+        return _split(self._joined[" ".join(phrase)])
 
     def get(self, phrase: Phrase, default: Any = None) -> Any:  # no KeyError on a miss
         joined = self._joined.get(" ".join(phrase))
-        if joined is None:
-            return default
-        return [tuple(alternative.split(" ")) for alternative in joined]
+        return default if joined is None else _split(joined)
 
     def __contains__(self, phrase: object) -> bool:
         return isinstance(phrase, tuple) and " ".join(phrase) in self._joined
@@ -181,6 +179,10 @@ class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
 
     def __len__(self) -> int:
         return len(self._joined)
+
+
+def _split(joined: list[str]) -> list[Phrase]:
+    return [tuple(alternative.split(" ")) for alternative in joined]
 
 
 def load_synonym_map(
