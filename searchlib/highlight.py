@@ -186,8 +186,7 @@ def _best_window(
         found: tuple[int, int, int] | None = None  # the best of these windows
         while number >= lowest:
             start = starts[number]
-            following = bisect_left(starts, start + reach, number + 1)
-            end = starts[following] if following < len(starts) else text_length
+            end = _window_end(starts, number, reach, text_length)
             if end < match_end:
                 break
             after = bisect_right(match_ends, end, first_inside)
