@@ -191,6 +191,8 @@ class TermVectors:
         keys = self._keys[field].values
         key = self._key(term)
         first = bisect_left(keys, key, low, high)
+        if first == high or keys[first] != key:  # most terms asked are not in the document
+            return first, first
         return first, bisect_right(keys, key, first, high)
 
     def positions(self, field: str, document: int, term: str) -> Any:
@@ -250,18 +252,12 @@ class TermVectors:
     ) -> list[tuple[int, int]]:
         """Where the terms and phrases occur in a document's body, as the
         start of the first and of the last token of each match."""
-        offsets = self._offsets[CONTENT].values
-        low, high = offsets[document], offsets[document + 1]
-        keys = self._keys[CONTENT].values
         body_starts = self._starts.values
         matches = []
         for term in terms:
-            key = self._key(term)
-            first = bisect_left(keys, key, low, high)
-            if first < high and keys[first] == key:  # most synonyms are not in the document
-                last = bisect_right(keys, key, first, high)
-                # -1: an occurrence in the title
-                matches += [(start, start) for start in body_starts[first:last] if start >= 0]
+            first, last = self._slice(CONTENT, document, term)
+            # -1: an occurrence in the title
+            matches += [(start, start) for start in body_starts[first:last] if start >= 0]
         for phrase in phrases:
             starts_at = [self.body_occurrences(document, term) for term in phrase]
             last = len(phrase) - 1
