@@ -86,7 +86,7 @@ def _write_lengths(
         header = {"descr": np.dtype(np.float64).str, "fortran_order": False}
         np.lib.format.write_array_header_1_0(output, {**header, "shape": (document_count,)})
         for number in run_numbers:
-            _, arrays = _read_run(runs, number, field, terms=False)
+            _, arrays = _read_run(runs, number, field, ("lengths",), terms=False)
             raw = arrays["lengths"]
             # whoosh keeps one byte per field length; score with what it keeps.
             distinct, inverse = np.unique(raw, return_inverse=True)
@@ -101,11 +101,13 @@ def _write_lengths(
 
 
 def _read_run(
-    folder: Path, number: int, field: str, *, terms: bool = True
+    folder: Path, number: int, field: str, names: Sequence[str], *, terms: bool = True
 ) -> tuple[list[bytes], dict[str, np.ndarray]]:
+    """A run's terms (if asked) and the arrays named (each is read apart:
+    the postings need not be read for the counts or the lengths)."""
     words = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes()) if terms else []
     with np.load(folder / f"{number:06d}.{field}.npz") as arrays:
-        return words, {name: arrays[name] for name in arrays.files}
+        return words, {name: arrays[name] for name in names}
 
 
 def write_impact(
@@ -131,7 +133,7 @@ def write_impact(
     for field in SCORED_FIELDS:
         counts_by_term: dict[bytes, int] = {}
         for number in run_numbers:
-            terms, arrays = _read_run(runs, number, field)
+            terms, arrays = _read_run(runs, number, field, ("counts",))
             for term, count in zip(terms, arrays["counts"].tolist(), strict=True):
                 counts_by_term[term] = counts_by_term.get(term, 0) + count
         vocabulary = sorted(counts_by_term)
@@ -145,7 +147,7 @@ def write_impact(
         # saved beside the run: a build has more runs the larger its corpus.
         places = []
         for number in run_numbers:
-            terms, arrays = _read_run(runs, number, field)
+            terms, arrays = _read_run(runs, number, field, ("counts",))
             where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
             run_starts = np.cumsum(arrays["counts"]) - arrays["counts"]
             where_path = runs / f"{number:06d}.{field}.where.npy"
@@ -172,7 +174,7 @@ def write_impact(
                 first, last = np.searchsorted(where, [low, high])
                 if first == last:
                     continue
-                _, arrays = _read_run(runs, number, field, terms=False)
+                _, arrays = _read_run(runs, number, field, ("counts", "docs", "tfs"), terms=False)
                 run_counts = arrays["counts"][first:last]
                 begin = int(run_starts[first])
                 end = int(run_starts[last - 1] + run_counts[-1])
