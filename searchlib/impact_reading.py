@@ -34,10 +34,10 @@ import sqlite3
 import struct
 import sys
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from searchlib.query import Concept
 from searchlib.ranking import (
@@ -68,6 +68,13 @@ COMPACT_SHARE = 1
 its postings number less than the collection's documents over this
 (fresh arrays as long as the collection cost page faults, query after
 query, more than finding those documents costs)."""
+CELLS_PER_PASS = 1 << 22
+"""Document scores the numpy scorer holds at once, a row per concept's
+words and per synonym (32 MB)."""
+SORT_SHARE = 16
+"""The numpy scorer finds the documents a query touches by sorting its
+postings when they number less than the collection's documents over this,
+else by marking them in an array as long as the collection."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
@@ -357,6 +364,31 @@ class ImpactIndex:
         return self.vectors.phrase_documents(field, candidates, terms)
 
 
+class _Gathered(NamedTuple):
+    """A concept's weight and its alternatives' weighted scores, field by
+    field: (documents, scores) pairs for each word, and for each synonym."""
+
+    weight: float
+    words: list[list[tuple[Any, Any]]]
+    synonyms: list[list[tuple[Any, Any]]]
+
+
+def _chunks(concepts: list[_Gathered], rows: int) -> Iterator[list[_Gathered]]:
+    """``concepts`` in runs of at most ``rows`` rows (one for a concept's
+    words, one per synonym), at least one concept a run."""
+    run: list[_Gathered] = []
+    held = 0
+    for concept in concepts:
+        needed = 1 + len(concept.synonyms)
+        if run and held + needed > rows:
+            yield run
+            run, held = [], 0
+        run.append(concept)
+        held += needed
+    if run:
+        yield run
+
+
 class _PythonScorer:
     """BM25 over memoryviews, document by document, in dictionaries."""
 
@@ -461,11 +493,17 @@ class _NumpyScorer:
     A query whose postings are few next to the collection is scored over
     the documents they touch only (``compact``), in arrays that many long;
     else over arrays as long as the collection, indexed by document number.
-    The arithmetic is the same either way, element by element.
+    The arithmetic is the same either way, element by element.  Concepts
+    are scored a few at a time, ``cells_per_pass`` document scores at most
+    (and at least one concept).
     """
 
     def __init__(
-        self, index: ImpactIndex, ranking: RankingSettings, compact: bool | None = None
+        self,
+        index: ImpactIndex,
+        ranking: RankingSettings,
+        compact: bool | None = None,
+        cells_per_pass: int = CELLS_PER_PASS,
     ) -> None:
         import numpy
 
@@ -473,6 +511,7 @@ class _NumpyScorer:
         self.index = index
         self.ranking = ranking
         self.compact = compact
+        self.cells_per_pass = cells_per_pass
         self._scores: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def rank(
@@ -486,10 +525,10 @@ class _NumpyScorer:
         )
         for field in SCORED_FIELDS:
             self._score_terms(field, terms)
-        # Each concept's words and synonyms as weighted scores, field by field.
+        # Each concept's alternatives -- its words, then each synonym -- as
+        # weighted scores, field by field.
         gathered = [
-            (
-                concept,
+            _Gathered(
                 weight,
                 [self._weighted_scores(word, None) for word in concept.words],
                 [self._weighted_scores(synonym, concept.original) for synonym in concept.synonyms],
@@ -498,60 +537,37 @@ class _NumpyScorer:
         ]
         postings = [
             docs
-            for _, _, words, synonyms in gathered
-            for alternative in (*words, *synonyms)
+            for concept in gathered
+            for alternative in (*concept.words, *concept.synonyms)
             for docs, _ in alternative
         ]
         compacted = self._touched_documents(postings)
-        touched = None if compacted is None else compacted[0]
-        n = self.index.document_count if touched is None else len(touched)
-        # Where each posting list's documents are among those scored.
-        slot_of: dict[int, Any] = {}
-        if compacted is not None:
-            start = 0
-            for docs in postings:
-                slot_of[id(docs)] = compacted[1][start : start + len(docs)]
-                start += len(docs)
-
-        def slots(docs: Any) -> Any:
-            return docs if touched is None else slot_of[id(docs)]
-
+        if compacted is None:  # over every document: a posting's place is its document
+            n = self.index.document_count
+            places = np.concatenate(postings) if postings else np.empty(0, dtype=np.int32)
+        else:
+            n, places = len(compacted[0]), compacted[1]
         scores = np.zeros(n, dtype=np.float64)
-        full = np.zeros(n, dtype=np.int32)
-        some = np.zeros(n, dtype=bool)
-        for concept, weight, words, synonyms in gathered:
-            if len(words) == 1 and not synonyms:  # one word alone: held is full
-                word_score = np.zeros(n, dtype=np.float64)
-                held = self._add_alternative(word_score, words[0], slots)
-                scores += word_score * weight
-                full += held
-                some |= held
-                continue
-            words_score = np.zeros(n, dtype=np.float64)
-            words_held = np.zeros(n, dtype=np.int32)
-            for alternative in words:
-                words_held += self._add_alternative(words_score, alternative, slots)
-            best = words_score
-            synonym_held = np.zeros(n, dtype=bool)
-            for alternative in synonyms:
-                synonym_score = np.zeros(n, dtype=np.float64)
-                synonym_held |= self._add_alternative(synonym_score, alternative, slots)
-                best = np.maximum(best, synonym_score)
-            scores += best * weight
-            full += (words_held == len(concept.words)) | synonym_held
-            some |= (words_held > 0) | synonym_held
-        candidates = np.flatnonzero(some)
+        full = np.zeros(n, dtype=np.int32) if all_words_first else None
+        first = 0
+        for chunk in _chunks(gathered, max(1, self.cells_per_pass // max(n, 1))):
+            first = self._add_concepts(scores, full, chunk, places, first)
+        if compacted is None:
+            held = np.zeros(n, dtype=bool)
+            held[places] = True
+            candidates = np.flatnonzero(held)
+            candidate_scores = scores[candidates]
+            candidate_full = None if full is None else full[candidates]
+        else:  # each document scored is held by some posting
+            candidates, candidate_scores, candidate_full = compacted[0], scores, full
         total = len(candidates)
         if limit <= 0 or total == 0:
             return Ranked([], [], total)
-        candidate_scores = scores[candidates]
         rounded_scores = np.round(candidate_scores, 9)
-        if all_words_first:
-            first_tier = full[candidates] == len(concepts)
+        if candidate_full is not None:
+            first_tier = candidate_full == len(concepts)
         else:
             first_tier = np.ones(total, dtype=bool)
-        if touched is not None:
-            candidates = touched[candidates]
         id_order = self.index.id_order.numpy()[candidates]
         if total > 4 * limit:  # keep the best few before sorting them
             keys = np.where(first_tier, 0.0, np.inf) - rounded_scores
@@ -566,6 +582,80 @@ class _NumpyScorer:
             )
         order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
         return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
+
+    def _add_concepts(
+        self,
+        scores: npt.NDArray[np.float64],
+        full: npt.NDArray[np.int32] | None,
+        concepts: list[_Gathered],
+        places: Any,
+        first: int,
+    ) -> int:
+        """Add the scores of ``concepts`` to ``scores`` and, into ``full``,
+        whether each document holds each of them fully.  Their postings'
+        places start at ``places[first]``; returns where the next concepts'
+        start.
+
+        The field scores of a concept's words are added up per document in
+        one row, and each synonym's in a row of its own, all rows by one
+        ``bincount``: posting after posting, in the order a loop over
+        alternatives and fields adds them, so the sums are the same to the
+        last bit.  A concept scores the best of its rows, times its weight.
+        """
+        np = self.np
+        n = len(scores)
+        rows: list[int] = []  # each posting list's row
+        alternatives: list[int] = []  # and which alternative it belongs to
+        lengths: list[int] = []
+        values: list[Any] = []
+        layout: list[tuple[int, list[int]]] = []  # each concept's words row, synonym rows
+        row_count = alternative = 0
+        for concept in concepts:
+            words_row = row_count
+            synonym_rows = []
+            row_count += 1
+            for place, found in enumerate((*concept.words, *concept.synonyms)):
+                row = words_row
+                if place >= len(concept.words):
+                    row = row_count
+                    synonym_rows.append(row)
+                    row_count += 1
+                for docs, weighted in found:
+                    rows.append(row)
+                    alternatives.append(alternative)
+                    lengths.append(len(docs))
+                    values.append(weighted)
+                alternative += 1
+            layout.append((words_row, synonym_rows))
+        count = sum(lengths)
+        if count == 0:  # no document holds any of them
+            return first
+        these = places[first : first + count]
+        cells = np.repeat(np.asarray(rows, dtype=np.intp) * n, lengths)
+        cells += these
+        summed = np.bincount(cells, weights=np.concatenate(values), minlength=row_count * n)
+        summed = summed.reshape(row_count, n)
+        for concept, (words_row, synonym_rows) in zip(concepts, layout, strict=True):
+            best = summed[words_row]
+            for synonym_row in synonym_rows:
+                best = np.maximum(best, summed[synonym_row])
+            # times 1.0 changes no bit: most concepts are written once
+            scores += best if concept.weight == 1.0 else best * concept.weight
+        if full is not None:
+            held = np.zeros(alternative * n, dtype=bool)
+            cells = np.repeat(np.asarray(alternatives, dtype=np.intp) * n, lengths)
+            cells += these
+            held[cells] = True
+            by_alternative = held.reshape(alternative, n)
+            at = 0
+            for concept in concepts:
+                words, synonyms = len(concept.words), len(concept.synonyms)
+                whole = by_alternative[at : at + words].sum(axis=0) == words
+                if synonyms:
+                    whole |= by_alternative[at + words : at + words + synonyms].any(axis=0)
+                full += whole
+                at += words + synonyms
+        return first + count
 
     def _touched_documents(self, postings: list[Any]) -> tuple[Any, Any] | None:
         """The documents the postings hold, ascending, and the place among
@@ -583,6 +673,9 @@ class _NumpyScorer:
             touched = postings[0] if postings else np.empty(0, dtype=np.int32)
             return touched, np.arange(len(touched))
         every = np.concatenate(postings)
+        if len(every) * SORT_SHARE < self.index.document_count:
+            touched, places = np.unique(every, return_inverse=True)
+            return touched, places
         held_by_some = np.zeros(self.index.document_count, dtype=bool)
         held_by_some[every] = True
         places = np.cumsum(held_by_some, dtype=np.int32)  # 1 + place, where held
@@ -596,23 +689,9 @@ class _NumpyScorer:
         weighted = []
         for field, weight in self.index._weights(self.ranking, terms, synonym_of):
             docs, values = self._alternative_scores(field, terms)
-            if len(docs):
-                weighted.append((docs, values * weight))
+            if len(docs):  # times 1.0 (the whole article's field) changes no bit
+                weighted.append((docs, values if weight == 1.0 else values * weight))
         return weighted
-
-    def _add_alternative(
-        self,
-        scores: npt.NDArray[np.float64],
-        alternative: list[tuple[Any, Any]],
-        slots: Any,
-    ) -> npt.NDArray[np.bool_]:
-        held = self.np.zeros(len(scores), dtype=bool)
-        for docs, values in alternative:
-            where = slots(docs)
-            # Postings hold each document once, so plain indexing adds.
-            scores[where] += values
-            held[where] = True
-        return held
 
     def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
         np = self.np

@@ -158,12 +158,17 @@ def test_stale_arrays_after_an_update_leave_whoosh_to_answer(make_index) -> None
     assert ranked(index, "corridor", False) == ranked(index, "corridor", True)
 
 
+@pytest.mark.parametrize("sort_share", [16, 10**9], ids=["marked", "sorted"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_python_and_numpy_scorers_agree_to_the_last_bit(
-    tiny_index: searchlib.Index, query: str
+    tiny_index: searchlib.Index, query: str, sort_share: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Over the touched documents or all, found by sorting or marking, a
+    concept per pass or all at once: the same numbers."""
+    from searchlib import impact_reading
     from searchlib.impact_reading import _NumpyScorer, _PythonScorer
 
+    monkeypatch.setattr(impact_reading, "SORT_SHARE", sort_share)
     compiled = tiny_index.compile(query)
     impact = tiny_index._impact
     assert compiled.concepts is not None and impact is not None
@@ -176,9 +181,11 @@ def test_python_and_numpy_scorers_agree_to_the_last_bit(
                         _PythonScorer(impact, ranking),
                         _NumpyScorer(impact, ranking, compact=True),
                         _NumpyScorer(impact, ranking, compact=False),
+                        _NumpyScorer(impact, ranking, compact=True, cells_per_pass=1),
+                        _NumpyScorer(impact, ranking, compact=False, cells_per_pass=1),
                     )
                 )
-                assert numpy == [python, python]
+                assert numpy == [python] * 4
 
 
 def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type: ignore[no-untyped-def]
