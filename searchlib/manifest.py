@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ SYNONYM_CACHE_DIR = "synonym-cache"
 """Beside the generations: the synonym list analysed with the index's settings."""
 DEFAULT_LOCK_TIMEOUT = 30.0
 DEFAULT_MEMORY_MB = 128
+_LOOK_UP_BATCH = 500
 """whoosh's pool in an incremental update."""
 BUILD_MEMORY_MB = 400
 """What a build may hold in memory, its worker process included."""
@@ -122,6 +123,19 @@ class StemTable(Mapping[str, str]):
         if row is None:
             raise KeyError(word)
         return str(row[0])
+
+    def get_many(self, words: Sequence[str]) -> dict[str, str]:
+        """The saved stems of those of ``words`` the table holds, in one
+        statement for a query's words (a few hundred at a time)."""
+        found: dict[str, str] = {}
+        for first in range(0, len(words), _LOOK_UP_BATCH):  # within SQLite's bound limit
+            batch = words[first : first + _LOOK_UP_BATCH]
+            rows = self._database.execute(
+                f"SELECT word, stem FROM stems WHERE word IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found.update(rows)
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self._database.execute("SELECT word FROM stems"))

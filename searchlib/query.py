@@ -236,6 +236,7 @@ class QueryCompiler:
         """One concept per word, phrase, or run of words that a synonym rule
         matched (with the rule's alternatives)."""
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
+        self.analyzer.look_up_stems(node.text for node in nodes)
         for node in nodes:
             terms = tuple(self.analyzer.terms(node.text))
             self._count_terms(terms)

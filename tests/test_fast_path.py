@@ -261,3 +261,22 @@ def test_the_command_line_search_imports_only_what_it_needs(make_index) -> None:
     )
     assert "Lachin" in done.stdout
     assert "LOADED []" in done.stdout
+
+
+def test_a_query_looks_up_its_new_words_stems_in_one_statement(make_index) -> None:  # type: ignore[no-untyped-def]
+    """Saved stems are read for all of a query's new words at once, and
+    give the terms the stemmer gives."""
+    built = make_index()
+    with searchlib.open_index(built.path, lazy=True) as index:
+        stems = index._state.stems
+        assert stems is not None
+        statements: list[str] = []
+        stems._database.set_trace_callback(statements.append)
+        query = "Corridors humanitarian convoys blocked Armenians zzunknownword"
+        assert index.compile(query, "natural").highlight_terms == built.compile(
+            query, "natural"
+        ).highlight_terms
+        assert len(statements) == 1 and "IN (" in statements[0]
+        statements.clear()
+        index.compile("corridors convoys", "natural")  # seen: no look-up
+        assert statements == []

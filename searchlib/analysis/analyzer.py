@@ -137,6 +137,28 @@ class Analyzer:
         analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
         return [t for t in analysed if t is not None]
 
+    def look_up_stems(self, texts: Iterable[str]) -> None:
+        """Fetch at once the saved stems of the words of ``texts`` not seen
+        yet: a query's new words cost one look-up, not one each."""
+        if self.stem_filter.known_stems is None:
+            return
+        cache = self._word_cache
+        unstemmed = self.filters[:-1]  # every filter but stemming, the last
+        forms = []
+        for text in texts:
+            for word in self.tokenizer.words(text):
+                if word in cache:
+                    continue
+                form = word
+                for token_filter in unstemmed:
+                    filtered = token_filter(form)
+                    if not filtered:
+                        break
+                    form = filtered
+                else:
+                    forms.append(form)
+        self.stem_filter.look_up(forms)
+
     def terms_and_starts(self, text: str) -> tuple[list[str], list[int]]:
         """The index terms of a text, in order, and where each one's token
         starts in ``text`` (its end is where the tokenizer's pattern, matched

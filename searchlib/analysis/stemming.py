@@ -12,10 +12,11 @@ path:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 STEMMERS = ("snowball", "porter", "lancaster", "none")
 """The stemmer names a user can choose, default first."""
+_UNSAVED_LIMIT = 100_000
 
 
 def load_stem_function(name: str) -> Callable[[str], str]:
@@ -51,10 +52,12 @@ class StemFilter:
         self.cache: dict[str, str] = {}
         self.known_stems = known_stems
         self._stem: Callable[[str], str] | None = None
+        self._unsaved: set[str] = set()
+        """Words looked up in ``known_stems`` together and not found there."""
 
     def __call__(self, text: str) -> str | None:
         stem = self.cache.get(text)
-        if stem is None and self.known_stems is not None:
+        if stem is None and self.known_stems is not None and text not in self._unsaved:
             stem = self.known_stems.get(text)
             if stem is not None:
                 self.cache[text] = stem
@@ -66,6 +69,20 @@ class StemFilter:
             stem = self._stem(text) or text
             self.cache[text] = stem
         return stem
+
+    def look_up(self, texts: Iterable[str]) -> None:
+        """Read the saved stems of ``texts`` not cached yet at once (one
+        look-up for a query's new words rather than one each)."""
+        if self.known_stems is None:
+            return
+        missing = [text for text in dict.fromkeys(texts) if text not in self.cache]
+        get_many = getattr(self.known_stems, "get_many", None)
+        if len(missing) > 1 and get_many is not None:
+            found = get_many(missing)
+            self.cache.update(found)
+            if len(self._unsaved) > _UNSAVED_LIMIT:
+                self._unsaved.clear()
+            self._unsaved.update(text for text in missing if text not in found)
 
     @property
     def stemmer_loaded(self) -> bool:
