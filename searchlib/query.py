@@ -289,10 +289,11 @@ class QueryCompiler:
             terms.extend(unit_terms)
             if len(terms) > self.synonyms.longest:
                 break
-            if tuple(terms) in self.synonyms:
+            run = tuple(terms)
+            if run in self.synonyms:
                 best = end + 1
-            if quoted:
-                break  # a quoted phrase expands only as a whole
+            if quoted or not self.synonyms.extends(run):
+                break  # a quoted phrase expands only as a whole; no longer rule
         return best
 
 

@@ -84,6 +84,20 @@ def test_a_map_read_from_a_table_expands_alike_but_knows_no_provenance() -> None
     assert synonyms.rules_linking(("armenia",), ("armenian",)) == ()
 
 
+def test_a_map_knows_which_runs_a_longer_rule_starts_with() -> None:
+    """What lets a query stop extending a run of words early, built or cached."""
+    rules = parse_solr_synonyms("Red Cross Red Crescent, ICRC\nRed Army => Soviet Army\n", "f")
+    built = SynonymMap(rules, Analyzer())
+    for synonyms in (built, SynonymMap.from_table(built.table())):
+        assert synonyms.extends(("red",))
+        assert synonyms.extends(("red", "cross"))
+        assert synonyms.extends(("red", "cross", "red"))
+        assert not synonyms.extends(("red", "cross", "red", "crescent"))  # the whole rule
+        assert not synonyms.extends(("icrc",))
+        assert not synonyms.extends(("soviet",))  # a one-way rule's output matches nothing
+        assert not synonyms.extends(("cross",))
+
+
 def test_longest_match_wins_and_matches_do_not_overlap() -> None:
     rules = parse_solr_synonyms("Red Cross, ICRC\nInternational Committee of the Red Cross, ICRC")
     synonyms = SynonymMap(rules, Analyzer())

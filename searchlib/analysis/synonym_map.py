@@ -36,7 +36,7 @@ Phrase = tuple[str, ...]
 DEFAULT_SYNONYM_FILE = "geo_synonyms.txt"
 DEFAULT_SYNONYM_ORIGIN = f"searchlib/data/{DEFAULT_SYNONYM_FILE}"
 """How rules of the shipped list name their file in ``origin``."""
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 """Part of a cache file's key: a changed layout never reads an older file."""
 
 
@@ -82,6 +82,7 @@ class SynonymMap:
                         alternatives[phrase].add(alternative)
                         self._links[phrase, alternative][rule.origin] = None
         self.longest = max((len(p) for p in self._alternatives), default=0)
+        self._prefixes = _prefixes(p for p, found in self._alternatives.items() if found)
 
     def _analyse_all(self, terms: Sequence[str], origin: str, analyzer: Analyzer) -> list[Phrase]:
         phrases = []
@@ -104,6 +105,7 @@ class SynonymMap:
         synonyms.vanished = []
         synonyms.rules = []
         synonyms.longest = table["longest"]
+        synonyms._prefixes = set(table["prefixes"])
         return synonyms
 
     def table(self) -> dict[str, Any]:
@@ -111,6 +113,7 @@ class SynonymMap:
         alternatives as space-joined terms (a term never holds a space)."""
         return {
             "longest": self.longest,
+            "prefixes": sorted(self._prefixes),
             "alternatives": {
                 " ".join(phrase): [" ".join(a) for a in sorted(alternatives)]
                 for phrase, alternatives in sorted(self._alternatives.items())
@@ -123,6 +126,11 @@ class SynonymMap:
     def __contains__(self, phrase: object) -> bool:
         """Whether a rule gives ``phrase`` alternatives."""
         return isinstance(phrase, tuple) and bool(self._alternatives.get(phrase))
+
+    def extends(self, phrase: Phrase) -> bool:
+        """Whether a longer phrase with alternatives starts with ``phrase``
+        (else no run of more words from there can match a rule)."""
+        return " ".join(phrase) in self._prefixes
 
     def alternatives(self, phrase: Phrase) -> tuple[Phrase, ...]:
         """What a query for ``phrase`` also searches, in a stable order."""
@@ -179,6 +187,11 @@ class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
 
     def __len__(self) -> int:
         return len(self._joined)
+
+
+def _prefixes(phrases: Iterable[Phrase]) -> set[str]:
+    """Every shorter start of the phrases, space-joined."""
+    return {" ".join(phrase[:length]) for phrase in phrases for length in range(1, len(phrase))}
 
 
 def _split(joined: list[str]) -> list[Phrase]:
