@@ -34,7 +34,7 @@ import sqlite3
 import struct
 import sys
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -68,9 +68,6 @@ COMPACT_SHARE = 1
 its postings number less than the collection's documents over this
 (fresh arrays as long as the collection cost page faults, query after
 query, more than finding those documents costs)."""
-CELLS_PER_PASS = 1 << 22
-"""Document scores the numpy scorer holds at once, a row per concept's
-words and per synonym (32 MB)."""
 SORT_SHARE = 16
 """The numpy scorer finds the documents a query touches by sorting its
 postings when they number less than the collection's documents over this,
@@ -373,22 +370,6 @@ class _Gathered(NamedTuple):
     synonyms: list[list[tuple[Any, Any]]]
 
 
-def _chunks(concepts: list[_Gathered], rows: int) -> Iterator[list[_Gathered]]:
-    """``concepts`` in runs of at most ``rows`` rows (one for a concept's
-    words, one per synonym), at least one concept a run."""
-    run: list[_Gathered] = []
-    held = 0
-    for concept in concepts:
-        needed = 1 + len(concept.synonyms)
-        if run and held + needed > rows:
-            yield run
-            run, held = [], 0
-        run.append(concept)
-        held += needed
-    if run:
-        yield run
-
-
 class _PythonScorer:
     """BM25 over memoryviews, document by document, in dictionaries."""
 
@@ -493,17 +474,11 @@ class _NumpyScorer:
     A query whose postings are few next to the collection is scored over
     the documents they touch only (``compact``), in arrays that many long;
     else over arrays as long as the collection, indexed by document number.
-    The arithmetic is the same either way, element by element.  Concepts
-    are scored a few at a time, ``cells_per_pass`` document scores at most
-    (and at least one concept).
+    The arithmetic is the same either way, element by element.
     """
 
     def __init__(
-        self,
-        index: ImpactIndex,
-        ranking: RankingSettings,
-        compact: bool | None = None,
-        cells_per_pass: int = CELLS_PER_PASS,
+        self, index: ImpactIndex, ranking: RankingSettings, compact: bool | None = None
     ) -> None:
         import numpy
 
@@ -511,7 +486,6 @@ class _NumpyScorer:
         self.index = index
         self.ranking = ranking
         self.compact = compact
-        self.cells_per_pass = cells_per_pass
         self._scores: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def rank(
@@ -549,9 +523,7 @@ class _NumpyScorer:
             n, places = len(compacted[0]), compacted[1]
         scores = np.zeros(n, dtype=np.float64)
         full = np.zeros(n, dtype=np.int32) if all_words_first else None
-        first = 0
-        for chunk in _chunks(gathered, max(1, self.cells_per_pass // max(n, 1))):
-            first = self._add_concepts(scores, full, chunk, places, first)
+        self._add_concepts(scores, full, gathered, places)
         if compacted is None:
             held = np.zeros(n, dtype=bool)
             held[places] = True
@@ -589,73 +561,114 @@ class _NumpyScorer:
         full: npt.NDArray[np.int32] | None,
         concepts: list[_Gathered],
         places: Any,
-        first: int,
-    ) -> int:
-        """Add the scores of ``concepts`` to ``scores`` and, into ``full``,
-        whether each document holds each of them fully.  Their postings'
-        places start at ``places[first]``; returns where the next concepts'
-        start.
+    ) -> None:
+        """Add the scores of ``concepts``, in order, to ``scores`` and, into
+        ``full``, whether each document holds each of them fully; the
+        places of their postings (in order) are ``places``.
 
-        The field scores of a concept's words are added up per document in
-        one row, and each synonym's in a row of its own, all rows by one
-        ``bincount``: posting after posting, in the order a loop over
-        alternatives and fields adds them, so the sums are the same to the
-        last bit.  A concept scores the best of its rows, times its weight.
+        Each document's score is added up concept after concept, as a loop
+        over concepts, alternatives and fields would add it, so the sums are
+        the same to the last bit.  Most concepts are one word without
+        synonyms: its fields' scores are added per document (the title's
+        documents are among the whole article's) and a run of such concepts
+        goes into ``scores`` in one ``add.at``.  Other concepts are scored
+        one at a time (``_add_rows``).
         """
         np = self.np
-        n = len(scores)
-        rows: list[int] = []  # each posting list's row
-        alternatives: list[int] = []  # and which alternative it belongs to
-        lengths: list[int] = []
-        values: list[Any] = []
-        layout: list[tuple[int, list[int]]] = []  # each concept's words row, synonym rows
-        row_count = alternative = 0
+        run_slots: list[Any] = []
+        run_values: list[Any] = []
+
+        def add_run() -> None:
+            if run_slots:
+                np.add.at(scores, np.concatenate(run_slots), np.concatenate(run_values))
+                run_slots.clear()
+                run_values.clear()
+
+        first = 0
         for concept in concepts:
-            words_row = row_count
-            synonym_rows = []
-            row_count += 1
-            for place, found in enumerate((*concept.words, *concept.synonyms)):
-                row = words_row
-                if place >= len(concept.words):
-                    row = row_count
-                    synonym_rows.append(row)
-                    row_count += 1
-                for docs, weighted in found:
-                    rows.append(row)
-                    alternatives.append(alternative)
-                    lengths.append(len(docs))
-                    values.append(weighted)
-                alternative += 1
-            layout.append((words_row, synonym_rows))
-        count = sum(lengths)
-        if count == 0:  # no document holds any of them
-            return first
-        these = places[first : first + count]
+            lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
+            count = sum(len(docs) for docs, _ in lists)
+            these = places[first : first + count]
+            first += count
+            merged = self._merged_fields(concept, lists, these)
+            if merged is None:
+                add_run()
+                self._add_rows(scores, full, concept, lists, these)
+                continue
+            slots, values = merged
+            run_slots.append(slots)
+            run_values.append(values)
+            if full is not None:
+                full[slots] += 1
+        add_run()
+
+    def _merged_fields(
+        self, concept: _Gathered, lists: list[tuple[Any, Any]], places: Any
+    ) -> tuple[Any, Any] | None:
+        """The places and weighted scores of a one-word concept without
+        synonyms, its fields added up per document; None for other concepts
+        (or a title holding a word its article does not)."""
+        if concept.synonyms or len(concept.words) != 1 or not lists:
+            return None
+        np = self.np
+        if len(lists) == 1:
+            slots, values = places, lists[0][1]
+        else:
+            (article_docs, article_values), (title_docs, title_values) = lists
+            at = np.searchsorted(article_docs, title_docs)
+            if at[-1] >= len(article_docs) or not np.array_equal(article_docs[at], title_docs):
+                return None
+            values = article_values.copy()  # may be the term's cached scores
+            values[at] += title_values
+            slots = places[: len(article_docs)]
+        # times 1.0 changes no bit: most concepts are written once
+        return slots, values if concept.weight == 1.0 else values * concept.weight
+
+    def _add_rows(
+        self,
+        scores: npt.NDArray[np.float64],
+        full: npt.NDArray[np.int32] | None,
+        concept: _Gathered,
+        lists: list[tuple[Any, Any]],
+        places: Any,
+    ) -> None:
+        """Add one concept's score to ``scores`` (and to ``full`` whether
+        each document holds it fully): the best of its words' scores added
+        up and each synonym's, each summed in a row of its own by one
+        ``bincount``, times its weight."""
+        if not lists:  # no document holds it
+            return
+        np = self.np
+        n = len(scores)
+        rows: list[int] = []  # each posting list's row: the words', or a synonym's
+        alternatives: list[int] = []  # and which alternative it belongs to
+        for alternative, found in enumerate((*concept.words, *concept.synonyms)):
+            row = max(0, alternative - len(concept.words) + 1)
+            rows += [row] * len(found)
+            alternatives += [alternative] * len(found)
+        row_count = 1 + len(concept.synonyms)
+        lengths = [len(docs) for docs, _ in lists]
         cells = np.repeat(np.asarray(rows, dtype=np.intp) * n, lengths)
-        cells += these
-        summed = np.bincount(cells, weights=np.concatenate(values), minlength=row_count * n)
-        summed = summed.reshape(row_count, n)
-        for concept, (words_row, synonym_rows) in zip(concepts, layout, strict=True):
-            best = summed[words_row]
-            for synonym_row in synonym_rows:
-                best = np.maximum(best, summed[synonym_row])
-            # times 1.0 changes no bit: most concepts are written once
-            scores += best if concept.weight == 1.0 else best * concept.weight
+        cells += places
+        summed = np.bincount(
+            cells, weights=np.concatenate([values for _, values in lists]), minlength=row_count * n
+        ).reshape(row_count, n)
+        best = summed[0]
+        for synonym_row in range(1, row_count):
+            best = np.maximum(best, summed[synonym_row])
+        scores += best if concept.weight == 1.0 else best * concept.weight
         if full is not None:
-            held = np.zeros(alternative * n, dtype=bool)
+            count = len(concept.words) + len(concept.synonyms)
+            held = np.zeros(count * n, dtype=bool)
             cells = np.repeat(np.asarray(alternatives, dtype=np.intp) * n, lengths)
-            cells += these
+            cells += places
             held[cells] = True
-            by_alternative = held.reshape(alternative, n)
-            at = 0
-            for concept in concepts:
-                words, synonyms = len(concept.words), len(concept.synonyms)
-                whole = by_alternative[at : at + words].sum(axis=0) == words
-                if synonyms:
-                    whole |= by_alternative[at + words : at + words + synonyms].any(axis=0)
-                full += whole
-                at += words + synonyms
-        return first + count
+            by_alternative = held.reshape(count, n)
+            words = len(concept.words)
+            whole = by_alternative[:words].sum(axis=0) == words
+            if concept.synonyms:
+                whole |= by_alternative[words:].any(axis=0)
+            full += whole
 
     def _touched_documents(self, postings: list[Any]) -> tuple[Any, Any] | None:
         """The documents the postings hold, ascending, and the place among
