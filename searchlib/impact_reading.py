@@ -141,13 +141,12 @@ class Ranked:
     total: int
 
 
-@dataclass(frozen=True)
-class _Postings:
+class _Postings(NamedTuple):
     """Where one term's postings in one field lie in the arrays."""
 
     field: str
     start: int
-    count: int
+    size: int
 
 
 def rounded(score: float) -> float:
@@ -209,32 +208,39 @@ class ImpactIndex:
     def _postings(self, field: str, term: str) -> _Postings | None:
         key = (field, term)
         if key not in self._term_rows:
-            self._look_up(field, [term])
+            self._look_up((field,), [term])
         return self._term_rows[key]
 
-    def _look_up(self, field: str, terms: Sequence[str]) -> None:
-        """Read where the postings of ``terms`` in ``field`` are, those not
+    def _look_up(self, fields: Sequence[str], terms: Sequence[str]) -> None:
+        """Read where the postings of ``terms`` in ``fields`` are, those not
         read yet, in one statement."""
-        wanted = [term for term in dict.fromkeys(terms) if (field, term) not in self._term_rows]
+        rows = self._term_rows
+        wanted = [
+            term
+            for term in dict.fromkeys(terms)
+            if any((field, term) not in rows for field in fields)
+        ]
         if not wanted:
             return
-        if len(self._term_rows) + len(wanted) > _TERM_CACHE_LIMIT:
-            self._term_rows.clear()
-        found: dict[str, _Postings] = {}
+        if len(rows) + len(wanted) * len(fields) > _TERM_CACHE_LIMIT:
+            rows.clear()
+        found: dict[tuple[str, str], _Postings] = {}
+        asked = ",".join("?" * len(fields))
         for first in range(0, len(wanted), _LOOK_UP_BATCH):  # within SQLite's bound limit
             batch = wanted[first : first + _LOOK_UP_BATCH]
-            rows = self._terms.execute(
-                "SELECT term, start, count FROM terms WHERE field = ? AND term IN "
-                f"({','.join('?' * len(batch))})",
-                [field, *batch],
-            )
-            found.update((term, _Postings(field, start, count)) for term, start, count in rows)
+            for field, term, start, count in self._terms.execute(
+                f"SELECT field, term, start, count FROM terms WHERE field IN ({asked}) "
+                f"AND term IN ({','.join('?' * len(batch))})",
+                [*fields, *batch],
+            ):
+                found[field, term] = _Postings(field, start, count)
         for term in wanted:
-            self._term_rows[field, term] = found.get(term)
+            for field in fields:
+                rows[field, term] = found.get((field, term))
 
     def document_frequency(self, field: str, term: str) -> int:
         postings = self._postings(field, term)
-        return postings.count if postings else 0
+        return postings.size if postings else 0
 
     def idf(self, field: str, term: str) -> float:
         """BM25 idf of a term in a field (``query.TermStatistics``)."""
@@ -264,8 +270,7 @@ class ImpactIndex:
         go by id.
         """
         terms = [term for concept, _ in concepts for phrase in concept.terms for term in phrase]
-        for field in SCORED_FIELDS:
-            self._look_up(field, terms)
+        self._look_up(SCORED_FIELDS, terms)
         most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
         in_python = self._touched(concepts) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
@@ -274,7 +279,7 @@ class ImpactIndex:
     def _touched(self, concepts: Sequence[tuple[Concept, float]]) -> int:
         """How many postings scoring ``concepts`` reads."""
         return sum(
-            postings.count
+            postings.size
             for concept, _ in concepts
             for terms in concept.terms
             for term in terms
@@ -326,15 +331,15 @@ class ImpactIndex:
         found = [postings for postings in lists if postings is not None]
         if len(found) < len(lists):
             return []
-        smallest = min(found, key=lambda postings: postings.count)
-        if "numpy" in sys.modules and smallest.count > NUMPY_PHRASE_CANDIDATES:
+        smallest = min(found, key=lambda postings: postings.size)
+        if "numpy" in sys.modules and smallest.size > NUMPY_PHRASE_CANDIDATES:
             return self._phrase_documents_numpy(field, terms, found)
         docs = self._docs[field].values
-        candidates = set(docs[smallest.start : smallest.start + smallest.count])
+        candidates = set(docs[smallest.start : smallest.start + smallest.size])
         for postings in found:
             if postings is not smallest:
                 candidates.intersection_update(
-                    docs[postings.start : postings.start + postings.count]
+                    docs[postings.start : postings.start + postings.size]
                 )
             if not candidates:
                 return []
@@ -352,8 +357,8 @@ class ImpactIndex:
 
         docs = self._docs[field].numpy()
         candidates = None
-        for postings in sorted(found, key=lambda postings: postings.count):
-            these = docs[postings.start : postings.start + postings.count]
+        for postings in sorted(found, key=lambda postings: postings.size):
+            these = docs[postings.start : postings.start + postings.size]
             candidates = these if candidates is None else np.intersect1d(candidates, these, True)
             if len(candidates) == 0:
                 return []
@@ -441,8 +446,8 @@ class _PythonScorer:
         for term in terms:  # a phrase scores as the sum of its words' scores
             postings = index._postings(field, term)
             assert postings is not None  # every phrase document holds every word
-            idf = bm25_idf(index.document_count, postings.count)
-            end = postings.start + postings.count
+            idf = bm25_idf(index.document_count, postings.size)
+            end = postings.start + postings.size
             for position, document in enumerate(where):
                 at = min(bisect_left(docs, document, postings.start, end), end - 1)
                 totals[position] += self._score(idf, tfs[at], lengths[document], field)
@@ -455,11 +460,11 @@ class _PythonScorer:
         docs = self.index._docs[field].values
         tfs = self.index._tfs[field].values
         lengths = self.index._lengths[field].values
-        idf = bm25_idf(self.index.document_count, postings.count)
+        idf = bm25_idf(self.index.document_count, postings.size)
         score = self._score
         return [
             (docs[at], score(idf, tfs[at], lengths[docs[at]], field))
-            for at in range(postings.start, postings.start + postings.count)
+            for at in range(postings.start, postings.start + postings.size)
         ]
 
     def _score(self, idf: float, tf: float, length: float, field: str) -> float:
@@ -732,7 +737,7 @@ class _NumpyScorer:
         vectorised form of ``ranking.bm25_term_score``), into ``_scores``."""
         np = self.np
         index = self.index
-        index._look_up(field, terms)
+        index._look_up((field,), terms)
         found = []
         for term in terms:
             postings = index._postings(field, term)
@@ -743,12 +748,12 @@ class _NumpyScorer:
         if not found:
             return
         all_docs, all_tfs = index._docs[field].numpy(), index._tfs[field].numpy()
-        spans = [slice(p.start, p.start + p.count) for _, p in found]
+        spans = [slice(p.start, p.start + p.size) for _, p in found]
         docs = np.concatenate([all_docs[span] for span in spans])
         tf = np.concatenate([all_tfs[span] for span in spans]).astype(np.float64)
         idf = np.repeat(
-            [bm25_idf(index.document_count, p.count) for _, p in found],
-            [p.count for _, p in found],
+            [bm25_idf(index.document_count, p.size) for _, p in found],
+            [p.size for _, p in found],
         )
         k1, b = self.ranking.k1, self.ranking.b
         # idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl)), in
@@ -765,6 +770,6 @@ class _NumpyScorer:
         values /= norm
         start = 0
         for term, postings in found:
-            end = start + postings.count
+            end = start + postings.size
             self._scores[field, term] = (docs[start:end], values[start:end])
             start = end
