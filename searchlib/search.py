@@ -245,6 +245,13 @@ class Index:
         documents = fast.documents
         shown = documents.shown(ranked.documents)
         bodies = documents.bodies(ranked.documents) if snippets else {}
+        starts_in = (
+            fast.impact.vectors.body_matches(
+                ranked.documents, compiled.highlight_terms, compiled.highlight_phrases
+            )
+            if snippets
+            else []
+        )
         hits = []
         for rank, (number, score) in enumerate(
             zip(ranked.documents, ranked.scores, strict=True), start=1
@@ -252,9 +259,7 @@ class Index:
             snippet = None
             if snippets:  # cut where the arrays say the matches start
                 body, sentences = bodies[number]
-                starts = fast.impact.vectors.body_matches(
-                    number, compiled.highlight_terms, compiled.highlight_phrases
-                )
+                starts = starts_in[rank - 1]
                 matches = spans_from_starts(body, starts, self.analyzer.tokenizer.pattern)
                 snippet = cut_snippet(body, matches, sentence_starts=sentences)
             hits.append(_shown_hit(rank, score, shown[number], snippet))

@@ -187,13 +187,9 @@ class TermVectors:
 
     def _slice(self, field: str, document: int, term: str) -> tuple[int, int]:
         offsets = self._offsets[field].values
-        low, high = offsets[document], offsets[document + 1]
-        keys = self._keys[field].values
-        key = self._key(term)
-        first = bisect_left(keys, key, low, high)
-        if first == high or keys[first] != key:  # most terms asked are not in the document
-            return first, first
-        return first, bisect_right(keys, key, first, high)
+        return _key_range(
+            self._keys[field].values, self._key(term), offsets[document], offsets[document + 1]
+        )
 
     def positions(self, field: str, document: int, term: str) -> Any:
         """Where ``term`` occurs in the field of ``document`` (ascending)."""
@@ -248,25 +244,46 @@ class TermVectors:
         )
 
     def body_matches(
-        self, document: int, terms: Iterable[str], phrases: Iterable[tuple[str, ...]]
-    ) -> list[tuple[int, int]]:
-        """Where the terms and phrases occur in a document's body, as the
-        start of the first and of the last token of each match."""
+        self,
+        documents: Sequence[int],
+        terms: Iterable[str],
+        phrases: Iterable[tuple[str, ...]],
+    ) -> list[list[tuple[int, int]]]:
+        """Where the terms and phrases occur in each document's body, as the
+        start of the first and of the last token of each match (the terms'
+        keys found once for all the documents)."""
+        offsets = self._offsets[CONTENT].values
+        keys = self._keys[CONTENT].values
         body_starts = self._starts.values
-        matches = []
-        for term in terms:
-            first, last = self._slice(CONTENT, document, term)
-            # -1: an occurrence in the title
-            matches += [(start, start) for start in body_starts[first:last] if start >= 0]
-        for phrase in phrases:
-            starts_at = [self.body_occurrences(document, term) for term in phrase]
-            last = len(phrase) - 1
-            matches += [
-                (start, starts_at[last][position + last])
-                for position, start in starts_at[0].items()
-                if all(position + offset in starts_at[offset] for offset in range(1, last + 1))
-            ]
-        return matches
+        term_keys = [self._key(term) for term in terms]
+        phrases = list(phrases)
+        found = []
+        for document in documents:
+            low, high = offsets[document], offsets[document + 1]
+            matches = []
+            for key in term_keys:
+                first, last = _key_range(keys, key, low, high)
+                # -1: an occurrence in the title
+                matches += [(start, start) for start in body_starts[first:last] if start >= 0]
+            for phrase in phrases:
+                starts_at = [self.body_occurrences(document, term) for term in phrase]
+                end = len(phrase) - 1
+                matches += [
+                    (start, starts_at[end][position + end])
+                    for position, start in starts_at[0].items()
+                    if all(position + offset in starts_at[offset] for offset in range(1, end + 1))
+                ]
+            found.append(matches)
+        return found
+
+
+def _key_range(keys: Any, key: int, low: int, high: int) -> tuple[int, int]:
+    """Where ``key`` lies in ``keys[low:high]`` (sorted): empty, after one
+    search, when absent, as most terms asked of a document are."""
+    first = bisect_left(keys, key, low, high)
+    if first == high or keys[first] != key:
+        return first, first
+    return first, bisect_right(keys, key, first, high)
 
 
 def _bisect_each(keys: Any, lows: Any, highs: Any, key: int, *, right: bool) -> Any:
