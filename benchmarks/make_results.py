@@ -10,6 +10,11 @@ time and query latency against corpus size::
         --benchmark-json benchmarks/results/benchmark.json \\
         --relevance-json benchmarks/results/relevance.json
 
+A corpus too slow to measure in the same run (the 1M documents) can come
+from another run of the suite (``--extra-json``, repeatable): its tables
+and rows say which run they come from, and the run is described beside
+the main one.
+
 Nothing is measured here: every number comes from the JSON.
 """
 
@@ -40,9 +45,11 @@ HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 
 
-def load_measurements(document: dict[str, Any]) -> list[Measurement]:
+def load_measurements(document: dict[str, Any], run: str | None = None) -> list[Measurement]:
+    """The measurements of a run's JSON; ``run`` names another run than
+    the main one in the tables."""
     return [
-        bench["extra_info"]
+        {**bench["extra_info"], **({"run": run} if run else {})}
         for bench in document.get("benchmarks", [])
         if "kind" in bench.get("extra_info", {})
     ]
@@ -139,9 +146,25 @@ def _describe_run(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_results(benchmark_json: Path, relevance_json: Path | None, out: Path, plot: Path) -> None:
+def write_results(
+    benchmark_json: Path,
+    relevance_json: Path | None,
+    out: Path,
+    plot: Path,
+    extra_jsons: Sequence[Path] = (),
+) -> None:
     document = json.loads(benchmark_json.read_text(encoding="utf-8"))
     measurements = load_measurements(document)
+    extra_runs = []
+    for number, path in enumerate(extra_jsons):
+        label = chr(ord("B") + number)
+        extra = json.loads(path.read_text(encoding="utf-8"))
+        extra_runs.append((label, path, extra))
+        kept = {(m["kind"], m.get("corpus")) for m in measurements}
+        # a corpus the main run measured is not shown twice
+        measurements += [
+            m for m in load_measurements(extra, label) if (m["kind"], m.get("corpus")) not in kept
+        ]
     relevance = (
         json.loads(relevance_json.read_text(encoding="utf-8"))
         if relevance_json and relevance_json.is_file()
@@ -157,6 +180,17 @@ def write_results(benchmark_json: Path, relevance_json: Path | None, out: Path, 
         "",
         *_describe_run(document),
         "",
+    ]
+    for label, path, extra in extra_runs:
+        corpora = sorted({m["corpus"] for m in load_measurements(extra) if "corpus" in m})
+        lines += [
+            f'Run {label} (`{_relative(path, out)}`), marked "(run {label})" below, '
+            f"measured only {', '.join(corpora)}:",
+            "",
+            *_describe_run(extra),
+            "",
+        ]
+    lines += [
         "Ratios divide the engine's figure by searchlib's in the same run (0.10 = ten "
         "times less time).  The machine is shared and noisy: compare ratios, not "
         "absolute times across runs.  Each engine is used the way its documentation "
@@ -219,8 +253,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--relevance-json", type=Path, default=RESULTS_DIR / "relevance.json")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=RESULTS_DIR / "scaling.png")
+    parser.add_argument(
+        "--extra-json",
+        type=Path,
+        action="append",
+        default=[],
+        help="another run's benchmark JSON, for corpora the main run did not measure",
+    )
     args = parser.parse_args(argv)
-    write_results(args.benchmark_json, args.relevance_json, args.out, args.plot)
+    write_results(args.benchmark_json, args.relevance_json, args.out, args.plot, args.extra_json)
     print(f"wrote {args.out}")
     return 0
 

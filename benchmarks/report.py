@@ -55,6 +55,12 @@ def _by(
     return {tuple(m[k] for k in keys): m for m in measurements if m.get("kind") == kind}
 
 
+def _run_note(measurement: Measurement) -> str:
+    """Which run a measurement comes from, when not the main one."""
+    run = measurement.get("run")
+    return f" (run {run})" if run else ""
+
+
 def _ordered(items: Iterable[str], order: Sequence[str]) -> list[str]:
     unique = list(dict.fromkeys(items))
     return sorted(unique, key=lambda x: (order.index(x) if x in order else len(order), x))
@@ -93,7 +99,7 @@ def build_tables(measurements: Sequence[Measurement]) -> list[Table]:
         tables.append(
             Table(
                 f"Indexing {corpus}: {first['documents']:,} documents, "
-                f"{first['text_bytes'] / MB:.1f} MB of text",
+                f"{first['text_bytes'] / MB:.1f} MB of text{_run_note(first)}",
                 (
                     "engine",
                     "build s",
@@ -133,7 +139,8 @@ def query_tables(measurements: Sequence[Measurement]) -> list[Table]:
         any_m = next(m for (c, _, _), m in queries.items() if c == corpus)
         tables.append(
             Table(
-                f"Query latency on {corpus}: {any_m['queries']} queries, top {any_m['k']}",
+                f"Query latency on {corpus}: {any_m['queries']} queries, "
+                f"top {any_m['k']}{_run_note(any_m)}",
                 (
                     "engine",
                     "ids median ms",
@@ -168,7 +175,7 @@ def scale_table(measurements: Sequence[Measurement]) -> list[Table]:
         added = m["rss_peak"] - m["rss_before"] + m.get("rss_children_peak", 0)
         rows.append(
             (
-                corpus,
+                corpus + _run_note(m),
                 f"{m['documents']:,}",
                 _number(m["text_bytes"] / MB, 1),
                 _number(m["seconds"], 1),
