@@ -33,12 +33,12 @@ STEMS_NAME = "stems.sqlite"
 SYNONYM_CACHE_DIR = "synonym-cache"
 """Beside the generations: the synonym list analysed with the index's settings."""
 DEFAULT_LOCK_TIMEOUT = 30.0
+"""Seconds a writer waits for another to finish."""
 DEFAULT_MEMORY_MB = 128
-_LOOK_UP_BATCH = 500
 """whoosh's pool in an incremental update."""
 BUILD_MEMORY_MB = 400
 """What a build may hold in memory, its worker process included."""
-"""Seconds a writer waits for another to finish."""
+_LOOK_UP_BATCH = 500
 
 
 def manifest_path(index_dir: Path) -> Path:
