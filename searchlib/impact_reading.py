@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from searchlib.manifest import select_in
 from searchlib.query import Concept
 from searchlib.ranking import (
     RankingSettings,
@@ -75,7 +76,6 @@ else by marking them in an array as long as the collection."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
-_LOOK_UP_BATCH = 500
 
 _NPY_HEADER = re.compile(
     rb"'descr':\s*'(?P<descr>[^']+)',\s*'fortran_order':\s*False,\s*'shape':\s*\((?P<n>\d+),?\)"
@@ -224,16 +224,14 @@ class ImpactIndex:
             return
         if len(rows) + len(wanted) * len(fields) > _TERM_CACHE_LIMIT:
             rows.clear()
-        found: dict[tuple[str, str], _Postings] = {}
-        asked = ",".join("?" * len(fields))
-        for first in range(0, len(wanted), _LOOK_UP_BATCH):  # within SQLite's bound limit
-            batch = wanted[first : first + _LOOK_UP_BATCH]
-            for field, term, start, count in self._terms.execute(
-                f"SELECT field, term, start, count FROM terms WHERE field IN ({asked}) "
-                f"AND term IN ({','.join('?' * len(batch))})",
-                [*fields, *batch],
-            ):
-                found[field, term] = _Postings(field, start, count)
+        select = (
+            "SELECT field, term, start, count FROM terms "
+            f"WHERE field IN ({','.join('?' * len(fields))}) AND term IN"
+        )
+        found = {
+            (field, term): _Postings(field, start, count)
+            for field, term, start, count in select_in(self._terms, select, wanted, fields)
+        }
         for term in wanted:
             for field in fields:
                 rows[field, term] = found.get((field, term))

@@ -38,7 +38,9 @@ DEFAULT_MEMORY_MB = 128
 """whoosh's pool in an incremental update."""
 BUILD_MEMORY_MB = 400
 """What a build may hold in memory, its worker process included."""
-_LOOK_UP_BATCH = 500
+_IN_BATCH = 500
+"""Values one ``IN (...)`` look-up binds at most (SQLite bounds a
+statement's parameters)."""
 
 
 def manifest_path(index_dir: Path) -> Path:
@@ -106,6 +108,16 @@ def damaged(index_dir: Path, problem: str) -> IncompatibleIndexError:
     )
 
 
+def select_in(
+    database: sqlite3.Connection, select: str, values: Sequence[Any], before: Sequence[Any] = ()
+) -> Iterator[Any]:
+    """The rows of ``select``, a statement ending in ``IN``, for ``values``
+    (bound after ``before``): one statement for a few hundred values."""
+    for first in range(0, len(values), _IN_BATCH):
+        batch = values[first : first + _IN_BATCH]
+        yield from database.execute(f"{select} ({','.join('?' * len(batch))})", [*before, *batch])
+
+
 class StemTable(Mapping[str, str]):
     """The saved stems of an index (word -> stem for its vocabulary), read
     on demand: a query for words the corpus holds never needs the stemmer."""
@@ -126,16 +138,8 @@ class StemTable(Mapping[str, str]):
 
     def get_many(self, words: Sequence[str]) -> dict[str, str]:
         """The saved stems of those of ``words`` the table holds, in one
-        statement for a query's words (a few hundred at a time)."""
-        found: dict[str, str] = {}
-        for first in range(0, len(words), _LOOK_UP_BATCH):  # within SQLite's bound limit
-            batch = words[first : first + _LOOK_UP_BATCH]
-            rows = self._database.execute(
-                f"SELECT word, stem FROM stems WHERE word IN ({','.join('?' * len(batch))})",
-                batch,
-            )
-            found.update(rows)
-        return found
+        statement for a query's words."""
+        return dict(select_in(self._database, "SELECT word, stem FROM stems WHERE word IN", words))
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self._database.execute("SELECT word FROM stems"))
