@@ -149,6 +149,15 @@ class _Postings(NamedTuple):
     size: int
 
 
+def _query_terms(concepts: Sequence[tuple[Concept, float]]) -> list[str]:
+    """Every term of the concepts' words and synonyms, once each, in order."""
+    return list(
+        dict.fromkeys(
+            term for concept, _ in concepts for phrase in concept.terms for term in phrase
+        )
+    )
+
+
 def rounded(score: float) -> float:
     """A score rounded to 9 decimals as numpy rounds (``np.round``), so
     that equal scores tie the same way on both scorers."""
@@ -267,8 +276,7 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
-        terms = [term for concept, _ in concepts for phrase in concept.terms for term in phrase]
-        self._look_up(SCORED_FIELDS, terms)
+        self._look_up(SCORED_FIELDS, _query_terms(concepts))
         most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
         in_python = self._touched(concepts) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
@@ -495,11 +503,7 @@ class _NumpyScorer:
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
-        terms = list(
-            dict.fromkeys(
-                term for concept, _ in concepts for phrase in concept.terms for term in phrase
-            )
-        )
+        terms = _query_terms(concepts)
         for field in SCORED_FIELDS:
             self._score_terms(field, terms)
         # Each concept's alternatives -- its words, then each synonym -- as
