@@ -15,7 +15,7 @@ an index refuses to be opened with other ones.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -115,15 +115,16 @@ class Analyzer:
         cache = self._word_cache
         if word in cache:
             return cache[word]
-        term = self._run_filters(word)
+        term = self._run_filters(word, self.filters)
         if len(cache) >= _WORD_CACHE_LIMIT:
             cache.clear()
         cache[word] = term
         return term
 
-    def _run_filters(self, word: str) -> str | None:
+    @staticmethod
+    def _run_filters(word: str, filters: Sequence[TokenFilter]) -> str | None:
         text = word
-        for token_filter in self.filters:
+        for token_filter in filters:
             filtered = token_filter(text)
             if not filtered:
                 return None
@@ -147,15 +148,7 @@ class Analyzer:
         forms = []
         for text in texts:
             for word in self.tokenizer.words(text):
-                if word in cache:
-                    continue
-                form = word
-                for token_filter in unstemmed:
-                    filtered = token_filter(form)
-                    if not filtered:
-                        break
-                    form = filtered
-                else:
+                if word not in cache and (form := self._run_filters(word, unstemmed)):
                     forms.append(form)
         self.stem_filter.look_up(forms)
 
