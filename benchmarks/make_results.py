@@ -159,12 +159,12 @@ def write_results(
     for number, path in enumerate(extra_jsons):
         label = chr(ord("B") + number)
         extra = json.loads(path.read_text(encoding="utf-8"))
-        extra_runs.append((label, path, extra))
+        labelled = load_measurements(extra, label)
+        corpora = sorted({m["corpus"] for m in labelled if "corpus" in m})
+        extra_runs.append((label, path, extra, corpora))
         kept = {(m["kind"], m.get("corpus")) for m in measurements}
         # a corpus the main run measured is not shown twice
-        measurements += [
-            m for m in load_measurements(extra, label) if (m["kind"], m.get("corpus")) not in kept
-        ]
+        measurements += [m for m in labelled if (m["kind"], m.get("corpus")) not in kept]
     relevance = (
         json.loads(relevance_json.read_text(encoding="utf-8"))
         if relevance_json and relevance_json.is_file()
@@ -181,8 +181,7 @@ def write_results(
         *_describe_run(document),
         "",
     ]
-    for label, path, extra in extra_runs:
-        corpora = sorted({m["corpus"] for m in load_measurements(extra) if "corpus" in m})
+    for label, path, extra, corpora in extra_runs:
         lines += [
             f'Run {label} (`{_relative(path, out)}`), marked "(run {label})" below, '
             f"measured only {', '.join(corpora)}:",
