@@ -22,6 +22,7 @@ import datetime as dt
 import gzip
 import json
 import re
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,6 +56,63 @@ class ProblemLog:
         return sum(not problem.skipped for problem in self.problems)
 
 
+class SeenIds:
+    """The article ids met so far, in memory bounded whatever their number.
+
+    A set holds the latest ``held`` ids; when it fills, they move to a
+    table in a temporary SQLite database on disk (deleted when closed), so a
+    corpus of millions of articles holds a few megabytes of ids, not a set
+    of them all (about 100 MB a million).  Small corpora never touch disk."""
+
+    def __init__(self, held: int = 1 << 16) -> None:
+        self._latest: set[str] = set()
+        self._held = held
+        self._spilled: sqlite3.Connection | None = None
+        self._count = 0
+
+    def add(self, article_id: str) -> bool:
+        """Remember ``article_id``; whether it was new."""
+        if article_id in self:
+            return False
+        self._latest.add(article_id)
+        self._count += 1
+        if len(self._latest) >= self._held:
+            self._spill()
+        return True
+
+    def __contains__(self, article_id: object) -> bool:
+        if article_id in self._latest:
+            return True
+        return (
+            self._spilled is not None
+            and self._spilled.execute("SELECT 1 FROM seen WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _spill(self) -> None:
+        if self._spilled is None:
+            # "": a private database in a temporary file, removed on close.
+            self._spilled = sqlite3.connect("", isolation_level=None)
+            self._spilled.executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                "CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID;"
+            )
+        # Sorted: the table's B-tree is filled in order, page after page.
+        self._spilled.executemany(
+            "INSERT INTO seen VALUES (?)", ((i,) for i in sorted(self._latest))
+        )
+        self._latest.clear()
+
+    def close(self) -> None:
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None
+        self._latest.clear()
+
+
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".md")
 _NOT_ARTICLES = re.compile(r"^(readme|license|licence|copying)(\.[\w-]+)*$", re.IGNORECASE)
@@ -79,13 +137,15 @@ def read_articles(path: str | Path, on_problem: ProblemHandler | None = None) ->
     if not root.exists():
         raise CorpusError(f"corpus not found: {root} (give a .jsonl file or a directory)")
     report = on_problem or _ignore
-    seen: set[str] = set()
-    for article, where in _read_any(root, report):
-        if article.id in seen:
-            report(CorpusProblem(where[0], where[1], f"duplicate id {article.id!r}"))
-            continue
-        seen.add(article.id)
-        yield article
+    seen = SeenIds()
+    try:
+        for article, where in _read_any(root, report):
+            if not seen.add(article.id):
+                report(CorpusProblem(where[0], where[1], f"duplicate id {article.id!r}"))
+                continue
+            yield article
+    finally:
+        seen.close()
 
 
 def corpus_files(root: Path) -> list[Path]:

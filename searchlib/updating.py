@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from searchlib.analysis import AnalysisSettings
-from searchlib.corpus import ProblemHandler, ProblemLog, read_articles
+from searchlib.corpus import ProblemHandler, ProblemLog, SeenIds, read_articles
 from searchlib.errors import CorpusError
 from searchlib.indexing import PROGRESS_EVERY, well_formed, write_index
 from searchlib.manifest import DEFAULT_LOCK_TIMEOUT, DEFAULT_MEMORY_MB
@@ -86,8 +86,8 @@ def update_index(
 
     with writer_lock(index_dir, lock_timeout):
         changes = _Changes(index_dir, settings, memory_mb)
+        seen = SeenIds()
         try:
-            seen: set[str] = set()
             for number, article in enumerate(articles, start=1):
                 seen.add(article.id)
                 changes.put(article, replace, number, problems)
@@ -107,6 +107,8 @@ def update_index(
         except BaseException:
             changes.abandon()
             raise
+        finally:
+            seen.close()
     if on_progress is not None:
         on_progress(len(seen))
     return changes.report(documents, problems, time.perf_counter() - started)

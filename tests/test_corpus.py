@@ -9,6 +9,7 @@ the good records around it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from searchlib.corpus import read_articles
+from searchlib import corpus
+from searchlib.corpus import SeenIds, read_articles
 from searchlib.errors import CorpusError
 from searchlib.models import Article, CorpusProblem
 
@@ -193,6 +195,33 @@ def test_duplicate_id_across_files_first_file_wins(tmp_path: Path) -> None:
 
     assert [(article.id, article.title) for article in articles] == [("a", "first"), ("b", "b")]
     assert [(p.path, p.line) for p in problems] == [(str(second), 2)]
+
+
+def test_seen_ids_still_known_after_moving_to_disk() -> None:
+    seen = SeenIds(held=3)
+    ids = [f"id-{n}" for n in range(10)]
+
+    added = [seen.add(article_id) for article_id in ids]
+
+    assert added == [True] * 10
+    assert [seen.add(article_id) for article_id in reversed(ids)] == [False] * 10
+    assert len(seen) == 10
+    assert "id-10" not in seen
+    seen.close()
+
+
+def test_duplicate_found_long_after_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ids move out of memory two at a time: the repeat of "a" is found on disk.
+    monkeypatch.setattr(corpus, "SeenIds", functools.partial(SeenIds, held=2))
+    lines = [json_line(id=name, title=name) for name in "abcdefg"] + [json_line(id="a")]
+    path = write_jsonl(tmp_path / "news.jsonl", lines)
+
+    articles, problems = read(path)
+
+    assert [article.id for article in articles] == list("abcdefg")
+    assert [(p.line, p.reason) for p in problems] == [(8, "duplicate id 'a'")]
 
 
 def test_control_characters_are_removed_and_record_kept(tmp_path: Path) -> None:
