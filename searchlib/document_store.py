@@ -33,6 +33,15 @@ MAPPED_BYTES = 1 << 30
 _LONGEST_WITH_SENTENCES = 2**31 - 1  # the starts are int32s
 
 
+def _utf8(text: str | None) -> bytes | None:
+    """``text`` encoded for SQLite, which stores it as text (``CAST(? AS
+    TEXT)``).  Binding the string itself would make Python keep a UTF-8 copy
+    inside it for as long as it lives: the caller's articles, when they are
+    held in a list, would grow by their size in UTF-8 (those that are not
+    ASCII), a million articles' worth at a million."""
+    return None if text is None else text.encode("utf-8")
+
+
 class StoredBody(NamedTuple):
     """An article's body (``models.article_body``) and where its sentences
     start (None when the store does not say)."""
@@ -59,7 +68,14 @@ class DocumentStoreWriter:
     def add(self, number: int, article: Article) -> None:
         published = article.date.isoformat() if article.date else None
         self._shown.append(
-            (number, article.id, article.title, published, article.source, article.url)
+            (
+                number,
+                _utf8(article.id),
+                _utf8(article.title),
+                published,
+                _utf8(article.source),
+                _utf8(article.url),
+            )
         )
         body = article_body(article.subtitle or "", article.text or "")
         sentences = (
@@ -67,13 +83,19 @@ class DocumentStoreWriter:
             if len(body) <= _LONGEST_WITH_SENTENCES
             else None
         )
-        self._body.append((number, article.subtitle, article.text, sentences))
+        self._body.append((number, _utf8(article.subtitle), _utf8(article.text), sentences))
         if len(self._shown) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        self._database.executemany("INSERT INTO shown VALUES (?, ?, ?, ?, ?, ?)", self._shown)
-        self._database.executemany("INSERT INTO body VALUES (?, ?, ?, ?)", self._body)
+        self._database.executemany(
+            "INSERT INTO shown VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), ?,"
+            " CAST(? AS TEXT), CAST(? AS TEXT))",
+            self._shown,
+        )
+        self._database.executemany(
+            "INSERT INTO body VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), ?)", self._body
+        )
         self._shown.clear()
         self._body.clear()
 

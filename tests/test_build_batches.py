@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import random
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,23 @@ def test_two_workers_build_the_same_index_as_one(tmp_path: Path, small_batches: 
     _build_in_one_batch(articles, one)
     assert whoosh_contents(two) == whoosh_contents(generation(one))
     assert searchlib_files(two) == searchlib_files(generation(one))
+
+
+def test_a_build_leaves_the_callers_articles_as_they_were(
+    tmp_path: Path, small_batches: None
+) -> None:
+    # Pickling or binding a string to SQLite makes Python keep a UTF-8 copy
+    # inside it (when it is not ASCII), which sys.getsizeof counts: held in
+    # a list, a million articles would grow by their whole text.
+    articles = varied_corpus(200)
+    for article in articles:
+        object.__setattr__(article, "text", article.text + " été — Kyiv")
+    sizes = [(sys.getsizeof(a.text), sys.getsizeof(a.subtitle)) for a in articles]
+
+    write_index(articles, tmp_path / "index", workers=2)
+
+    assert segment_count(generation(tmp_path / "index")) > 5
+    assert [(sys.getsizeof(a.text), sys.getsizeof(a.subtitle)) for a in articles] == sizes
 
 
 def test_a_corpus_of_one_batch_is_written_without_workers(
