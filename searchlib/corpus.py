@@ -85,7 +85,10 @@ class SeenIds:
             return True
         return (
             self._spilled is not None
-            and self._spilled.execute("SELECT 1 FROM seen WHERE id = ?", (article_id,)).fetchone()
+            and isinstance(article_id, str)
+            and self._spilled.execute(
+                "SELECT 1 FROM seen WHERE id = ?", (_id_key(article_id),)
+            ).fetchone()
             is not None
         )
 
@@ -98,11 +101,11 @@ class SeenIds:
             self._spilled = sqlite3.connect("", isolation_level=None)
             self._spilled.executescript(
                 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                "CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                "CREATE TABLE seen (id BLOB PRIMARY KEY) WITHOUT ROWID;"
             )
         # Sorted: the table's B-tree is filled in order, page after page.
         self._spilled.executemany(
-            "INSERT INTO seen VALUES (?)", ((i,) for i in sorted(self._latest))
+            "INSERT INTO seen VALUES (?)", ((_id_key(i),) for i in sorted(self._latest))
         )
         self._latest.clear()
 
@@ -111,6 +114,13 @@ class SeenIds:
             self._spilled.close()
             self._spilled = None
         self._latest.clear()
+
+
+def _id_key(article_id: str) -> bytes:
+    """An id as ``SeenIds`` stores it: bytes, so that any string can be
+    stored (a lone surrogate, from an article given through the API, has no
+    UTF-8 of its own), and the caller's string keeps no UTF-8 copy."""
+    return article_id.encode("utf-8", "surrogatepass")
 
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")

@@ -199,7 +199,7 @@ def test_duplicate_id_across_files_first_file_wins(tmp_path: Path) -> None:
 
 def test_seen_ids_still_known_after_moving_to_disk() -> None:
     seen = SeenIds(held=3)
-    ids = [f"id-{n}" for n in range(10)]
+    ids = [f"id-{n}" for n in range(8)] + ["Kyiv \u2014 \u041a\u0438\u0457\u0432", "lone \ud800"]
 
     added = [seen.add(article_id) for article_id in ids]
 
