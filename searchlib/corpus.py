@@ -24,7 +24,7 @@ import json
 import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +147,20 @@ def read_articles(path: str | Path, on_problem: ProblemHandler | None = None) ->
     if not root.exists():
         raise CorpusError(f"corpus not found: {root} (give a .jsonl file or a directory)")
     report = on_problem or _ignore
+    yield from first_of_each_id(_read_any(root, report), report)
+
+
+def first_of_each_id(
+    placed: Iterable[tuple[Article, tuple[str, int]]], report: ProblemHandler
+) -> Iterator[Article]:
+    """The articles of ``placed`` (each with where it was: a path or a
+    label, and a line or a number), the first of each id kept; a later one
+    is reported and skipped.  The ids are kept in ``SeenIds``."""
     seen = SeenIds()
     try:
-        for article, where in _read_any(root, report):
+        for article, (where, line) in placed:
             if not seen.add(article.id):
-                report(CorpusProblem(where[0], where[1], f"duplicate id {article.id!r}"))
+                report(CorpusProblem(where, line, f"duplicate id {article.id!r}"))
                 continue
             yield article
     finally:

@@ -33,7 +33,7 @@ from searchlib.batch_writing import (
     saved_stems,
     text_size,
 )
-from searchlib.corpus import ProblemHandler, ProblemLog, SeenIds, read_articles
+from searchlib.corpus import ProblemHandler, ProblemLog, first_of_each_id, read_articles
 from searchlib.document_store import DocumentStoreWriter
 from searchlib.errors import CorpusError, IncompatibleIndexError, IndexProblem
 from searchlib.impact_writing import write_impact
@@ -225,17 +225,12 @@ def _clean_up_before_build(index_dir: Path) -> None:
 
 def _unique_articles(articles: Iterable[Article], report: ProblemHandler) -> Iterable[Article]:
     """Articles with the first of each id kept: whoosh would index both."""
-    seen = SeenIds()
-    try:
-        for number, article in enumerate(articles, start=1):
-            if not well_formed(article, number, report):
-                continue
-            if not seen.add(article.id):
-                report(CorpusProblem("<articles>", number, f"duplicate id {article.id!r}"))
-                continue
-            yield article
-    finally:
-        seen.close()
+    placed = (
+        (article, ("<articles>", number))
+        for number, article in enumerate(articles, start=1)
+        if well_formed(article, number, report)
+    )
+    return first_of_each_id(placed, report)
 
 
 def well_formed(article: object, number: int, report: ProblemHandler) -> bool:
