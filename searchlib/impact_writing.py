@@ -5,11 +5,12 @@ scored field: its terms (sorted), each term's posting count, the postings'
 document numbers and frequencies grouped by term, and its documents' field
 lengths.  ``write_impact`` merges the runs into the layout ``impact``
 documents: the union of the runs' vocabularies gives each term its slice,
-and each run's postings are placed into memory-mapped output arrays, run
-after run, so a term's documents stay ascending.  Memory holds one run and
-the vocabulary, whatever the corpus size: the output is written a slice of
-the vocabulary at a time, each pass's pages unmapped when it ends.  The runs
-are deleted afterwards.
+and each run's postings are placed into the output arrays, run after run, so
+a term's documents stay ascending.  The output is made a slice of the
+vocabulary at a time (a pass): the pass's postings are gathered in memory,
+reading from each run only the part that falls in the slice, and written in
+place.  Memory so holds one pass and the vocabulary, whatever the corpus
+size.  The runs are deleted afterwards.
 
 On disk, in the generation folder, ``impact/`` (read by ``impact_reading``):
 
@@ -38,18 +39,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.format import open_memmap
 
 from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 from searchlib.segment_writing import FieldPostings, in_byte_order
 
 RUNS_DIR = "impact-runs"
-MERGE_POSTINGS = 4 << 20
-"""Postings a merge pass places (32 MB of output arrays)."""
+MERGE_POSTINGS = 2 << 20
+"""Postings a merge pass places (16 MB of output arrays)."""
 
 
 def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPostings]) -> None:
-    """Save one batch's scored postings; its documents are numbered from ``base``."""
+    """Save one batch's scored postings; its documents are numbered from ``base``.
+
+    Each array is a file of its own, so that a merge pass reads only the
+    slice of the postings it places."""
     folder.mkdir(exist_ok=True)
     for field in SCORED_FIELDS:
         postings = fields[field]
@@ -64,14 +67,19 @@ def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPosti
         frequencies = np.fromiter(
             itertools.chain.from_iterable(entry[1] for entry in entries), np.float32, total
         )
-        np.savez(
-            folder / f"{number:06d}.{field}.npz",
-            counts=counts,
-            docs=numbers + np.int32(base),
-            tfs=frequencies,
-            lengths=np.asarray(postings.lengths, dtype=np.int64),
-        )
+        arrays = {
+            "counts": counts,
+            "docs": numbers + np.int32(base),
+            "tfs": frequencies,
+            "lengths": np.asarray(postings.lengths, dtype=np.int64),
+        }
+        for name, array in arrays.items():
+            np.save(_run_path(folder, number, field, name), array)
         (folder / f"{number:06d}.{field}.terms").write_bytes(pickle.dumps(terms, protocol=5))
+
+
+def _run_path(folder: Path, number: int, field: str, name: str) -> Path:
+    return folder / f"{number:06d}.{field}.{name}.npy"
 
 
 def _write_lengths(
@@ -82,12 +90,11 @@ def _write_lengths(
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
     total = stored_total = 0
-    with path.open("wb") as output:
-        header = {"descr": np.dtype(np.float64).str, "fortran_order": False}
-        np.lib.format.write_array_header_1_0(output, {**header, "shape": (document_count,)})
+    offset = _new_array_file(path, np.dtype(np.float64), document_count)
+    with path.open("r+b") as output:
+        output.seek(offset)
         for number in run_numbers:
-            _, arrays = _read_run(runs, number, field, ("lengths",), terms=False)
-            raw = arrays["lengths"]
+            raw = _read_array(runs, number, field, "lengths")
             # whoosh keeps one byte per field length; score with what it keeps.
             distinct, inverse = np.unique(raw, return_inverse=True)
             decoded = np.asarray(
@@ -100,14 +107,37 @@ def _write_lengths(
     return total, stored_total
 
 
-def _read_run(
-    folder: Path, number: int, field: str, names: Sequence[str], *, terms: bool = True
-) -> tuple[list[bytes], dict[str, np.ndarray]]:
-    """A run's terms (if asked) and the arrays named (each is read apart:
-    the postings need not be read for the counts or the lengths)."""
-    words = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes()) if terms else []
-    with np.load(folder / f"{number:06d}.{field}.npz") as arrays:
-        return words, {name: arrays[name] for name in names}
+def _new_array_file(path: Path, kind: np.dtype, length: int) -> int:
+    """Make ``path`` a ``.npy`` file of ``length`` items of ``kind`` (zeros,
+    sparse on disk); where its items start."""
+    with path.open("wb") as file:
+        header = {"descr": kind.str, "fortran_order": False, "shape": (length,)}
+        np.lib.format.write_array_header_1_0(file, header)
+        offset = file.tell()
+        file.truncate(offset + length * kind.itemsize)
+    return offset
+
+
+def _read_terms(folder: Path, number: int, field: str) -> list[bytes]:
+    terms: list[bytes] = pickle.loads((folder / f"{number:06d}.{field}.terms").read_bytes())
+    return terms
+
+
+def _read_array(folder: Path, number: int, field: str, name: str) -> np.ndarray:
+    array: np.ndarray = np.load(_run_path(folder, number, field, name))
+    return array
+
+
+def _read_slice(path: Path, begin: int, end: int) -> np.ndarray:
+    """Items ``begin:end`` of the array saved at ``path``, read alone (a
+    memory map would keep the pages it touched resident until closed)."""
+    with path.open("rb") as file:
+        if np.lib.format.read_magic(file) == (1, 0):
+            _, _, dtype = np.lib.format.read_array_header_1_0(file)
+        else:
+            _, _, dtype = np.lib.format.read_array_header_2_0(file)
+        file.seek(begin * dtype.itemsize, 1)
+        return np.fromfile(file, dtype=dtype, count=end - begin)
 
 
 def write_impact(
@@ -133,8 +163,9 @@ def write_impact(
     for field in SCORED_FIELDS:
         counts_by_term: dict[bytes, int] = {}
         for number in run_numbers:
-            terms, arrays = _read_run(runs, number, field, ("counts",))
-            for term, count in zip(terms, arrays["counts"].tolist(), strict=True):
+            terms = _read_terms(runs, number, field)
+            run_counts = _read_array(runs, number, field, "counts")
+            for term, count in zip(terms, run_counts.tolist(), strict=True):
                 counts_by_term[term] = counts_by_term.get(term, 0) + count
         vocabulary = sorted(counts_by_term)
         counts = np.fromiter((counts_by_term[t] for t in vocabulary), np.int64, len(vocabulary))
@@ -143,49 +174,62 @@ def write_impact(
         slot = {term: index for index, term in enumerate(vocabulary)}
         del counts_by_term
         # Each run's terms as indexes into the vocabulary (ascending, as both
-        # are in byte order) and where each term's postings start in the run,
-        # saved beside the run: a build has more runs the larger its corpus.
+        # are in byte order) and the bounds of each term's postings in the
+        # run, saved beside the run: a build has more runs the larger its corpus.
         places = []
         for number in run_numbers:
-            terms, arrays = _read_run(runs, number, field, ("counts",))
+            terms = _read_terms(runs, number, field)
             where = np.fromiter((slot[t] for t in terms), np.int64, len(terms))
-            run_starts = np.cumsum(arrays["counts"]) - arrays["counts"]
+            run_counts = _read_array(runs, number, field, "counts")
+            bounds = np.zeros(len(run_counts) + 1, dtype=np.int64)
+            np.cumsum(run_counts, out=bounds[1:])
             where_path = runs / f"{number:06d}.{field}.where.npy"
-            starts_path = runs / f"{number:06d}.{field}.starts.npy"
+            bounds_path = runs / f"{number:06d}.{field}.bounds.npy"
             np.save(where_path, where)
-            np.save(starts_path, run_starts)
-            places.append((number, where_path, starts_path))
+            np.save(bounds_path, bounds)
+            places.append((number, where_path, bounds_path))
         del slot
         total = int(counts.sum())
-        paths = {name: folder / f"{field}.{name}.npy" for name in ("docs", "tfs")}
-        for name, kind in (("docs", np.int32), ("tfs", np.float32)):
-            open_memmap(paths[name], "w+", kind, (total,)).flush()  # made, unmapped
+        outputs = {
+            name: (folder / f"{field}.{name}.npy", np.dtype(kind))
+            for name, kind in (("docs", np.int32), ("tfs", np.float32))
+        }
+        offsets = {
+            name: _new_array_file(path, kind, total) for name, (path, kind) in outputs.items()
+        }
         filled = starts.copy()
-        # A slice of the vocabulary at a time: the output pages a pass writes
-        # leave memory when it ends, so a merge holds MERGE_POSTINGS postings.
+        # A slice of the vocabulary at a time, gathered in memory and written
+        # in place, so a merge holds MERGE_POSTINGS postings and the slices of
+        # the runs that hold them, whatever the corpus size.
         low = 0
         while low < len(vocabulary):
             high = max(low + 1, int(np.searchsorted(starts, starts[low] + MERGE_POSTINGS)))
-            docs = open_memmap(paths["docs"], "r+")
-            tfs = open_memmap(paths["tfs"], "r+")
-            for number, where_path, starts_path in places:
+            first_posting = int(starts[low])
+            end_posting = int(starts[high - 1] + counts[high - 1])
+            gathered = {
+                name: np.empty(end_posting - first_posting, dtype=kind)
+                for name, (_, kind) in outputs.items()
+            }
+            for number, where_path, bounds_path in places:
                 where = np.load(where_path, mmap_mode="r")
-                run_starts = np.load(starts_path, mmap_mode="r")
-                first, last = np.searchsorted(where, [low, high])
+                first, last = (int(i) for i in np.searchsorted(where, [low, high]))
                 if first == last:
                     continue
-                _, arrays = _read_run(runs, number, field, ("counts", "docs", "tfs"), terms=False)
-                run_counts = arrays["counts"][first:last]
-                begin = int(run_starts[first])
-                end = int(run_starts[last - 1] + run_counts[-1])
-                target = np.repeat(filled[where[first:last]] - run_starts[first:last], run_counts)
+                bounds = np.load(bounds_path, mmap_mode="r")[first : last + 1]
+                begin, end = int(bounds[0]), int(bounds[-1])
+                run_counts = np.diff(bounds)
+                terms_here = where[first:last]
+                target = np.repeat(filled[terms_here] - first_posting - bounds[:-1], run_counts)
                 target += np.arange(begin, end, dtype=np.int64)
-                docs[target] = arrays["docs"][begin:end]
-                tfs[target] = arrays["tfs"][begin:end]
-                filled[where[first:last]] += run_counts
-            docs.flush()
-            tfs.flush()
-            del docs, tfs
+                for name, output in gathered.items():
+                    output[target] = _read_slice(_run_path(runs, number, field, name), begin, end)
+                filled[terms_here] += run_counts
+            for name, output in gathered.items():
+                path, kind = outputs[name]
+                with path.open("r+b") as file:
+                    file.seek(offsets[name] + first_posting * kind.itemsize)
+                    output.tofile(file)
+            del gathered
             low = high
         database.executemany(
             "INSERT INTO terms VALUES (?, ?, ?, ?)",
