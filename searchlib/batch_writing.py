@@ -25,6 +25,7 @@ parent, so a killed build leaves no writer behind.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import itertools
 import os
@@ -54,9 +55,10 @@ WORKER_MB = 60
 the stemmer (nltk without scipy, see ``_WORKER_MAIN``)."""
 PARENT_MB = 40
 """What a build adds to its own process besides its batches and caches."""
-CACHE_MB = 25
+CACHE_MB = 32
 """What each writer's word and stem caches hold when full (see
-``STEM_CACHE_LIMIT``; the analyzer's word cache has the same bound)."""
+``STEM_CACHE_LIMIT``; the analyzer's word cache has the same bound):
+measured on news text, 100,000 stems and 41,000 words took 25 MB."""
 MEMORY_PER_TEXT_BYTE = 14
 """Memory a batch takes per character of its articles' text while it is
 written (the articles, their terms and postings; measured on news text)."""
@@ -153,6 +155,18 @@ class _BatchContext:
         if len(cache) >= STEM_CACHE_LIMIT:
             cache.clear()
         self._stems_given = len(cache)
+
+
+def _return_free_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc only): the
+    batches' memory, freed, otherwise stays in this process's resident set
+    while the final stages of a build run."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return
+    trim(0)
 
 
 class _Worker:
@@ -344,6 +358,9 @@ class BatchWriter:
             feeder.join()
         self._raise_failures()
         self._stop_workers()
+        self._local = None
+        self._analyzer.forget_words()
+        _return_free_heap()
         self.results.sort(key=lambda result: result.number)
         return self.results
 

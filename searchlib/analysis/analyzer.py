@@ -110,6 +110,12 @@ class Analyzer:
         self.filters = tuple(filters)
         self._word_cache: dict[str, str | None] = {}
 
+    def forget_words(self) -> None:
+        """Empty the caches of words and stems (a build does when its
+        batches are written: their memory is the next stages' to use)."""
+        self._word_cache.clear()
+        self.stem_filter.cache.clear()
+
     def term(self, word: str) -> str | None:
         """The index term of one token as written, or None if it is dropped."""
         cache = self._word_cache
