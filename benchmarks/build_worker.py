@@ -11,9 +11,13 @@ The conversation on stdin/stdout, one JSON object a line:
 2. on a ``go`` line it builds the index into WORKDIR, timing only that, and
    prints ``{"built": seconds}`` at once;
 3. then it prints ``{"report": ...}``: the index size on disk, the memory
-   high-water mark (VmHWM, what ``ru_maxrss`` reports) after the build, and
-   the largest resident set of its child processes together (sampled every
-   20 ms during the build: an engine may write in worker processes).
+   high-water mark (VmHWM, what ``ru_maxrss`` reports) after the build, the
+   largest resident set of its child processes together (an engine may
+   write in worker processes), and the largest resident set of the worker
+   and its children at the same moment, with the worker's resident set when
+   the build started.  The last three are sampled every 20 ms during the
+   build; a high-water mark cannot say when it was reached, so the sum of the
+   worker's and its children's peaks may count two moments at once.
 
 The parent times step 2 from its side too (pytest-benchmark), so the
 benchmark's time is the build and nothing else.
@@ -39,6 +43,12 @@ def memory_high_water() -> int:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def resident_set() -> int:
+    """Resident set size of this process now, in bytes (Linux)."""
+    resident = Path("/proc/self/statm").read_text(encoding="ascii").split()[1]
+    return int(resident) * os.sysconf("SC_PAGE_SIZE")
+
+
 def descendants_rss() -> int:
     """Resident set of this process's descendants together, in bytes (Linux)."""
     children: dict[int, list[int]] = {}
@@ -62,17 +72,21 @@ def descendants_rss() -> int:
     return total
 
 
-class ChildMemory(threading.Thread):
-    """Samples ``descendants_rss`` until stopped; keeps the largest."""
+class BuildMemory(threading.Thread):
+    """Samples the resident sets of this process's descendants, and of this
+    process with its descendants, until stopped; keeps the largest of each."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.peak = 0
+        self.children_peak = 0
+        self.together_peak = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.02):
-            self.peak = max(self.peak, descendants_rss())
+            children = descendants_rss()
+            self.children_peak = max(self.children_peak, children)
+            self.together_peak = max(self.together_peak, children + resident_set())
 
 
 def folder_size(path: Path) -> int:
@@ -106,18 +120,22 @@ def main(argv: list[str]) -> int:
     )
     if sys.stdin.readline().strip() != "go":
         return 1
-    children = ChildMemory()
-    children.start()
+    memory = BuildMemory()
+    rss_at_start = resident_set()
+    memory.start()
     started = time.perf_counter()
     engine.build(articles, workdir)
     seconds = time.perf_counter() - started
-    children.done.set()
+    memory.done.set()
+    memory.join()
     send({"built": seconds})
     engine.close()
     report = {
         "index_bytes": folder_size(workdir),
         "rss_peak": memory_high_water(),
-        "rss_children_peak": children.peak,
+        "rss_children_peak": memory.children_peak,
+        "rss_at_start": rss_at_start,
+        "rss_together_peak": memory.together_peak,
     }
     send({"report": report})
     return 0

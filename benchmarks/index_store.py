@@ -52,6 +52,15 @@ class BuildRecord:
     """Memory high-water mark after the build (largest over the rounds)."""
     rss_children_peak: int = 0
     """Largest resident set of the build's child processes together, if any."""
+    rss_at_start: int = 0
+    """Resident set of the building process when the build started."""
+    rss_together_peak: int = 0
+    """Largest resident set of the building process and its children at one
+    moment (sampled)."""
+
+    def together_added(self) -> int:
+        """What the build added at its peak, the processes taken together."""
+        return self.rss_together_peak - self.rss_at_start
 
 
 class _Child:
@@ -134,6 +143,9 @@ class IndexStore:
             record.index_bytes = report["index_bytes"]
             record.rss_peak = max(record.rss_peak, report["rss_peak"])
             record.rss_children_peak = max(record.rss_children_peak, report["rss_children_peak"])
+            if report["rss_together_peak"] - report["rss_at_start"] > record.together_added():
+                record.rss_at_start = report["rss_at_start"]
+                record.rss_together_peak = report["rss_together_peak"]
 
         def start() -> tuple[tuple[_Child], dict[str, Any]]:
             if children:

@@ -75,6 +75,7 @@ def test_build(
     assert record.documents > 1000
     assert record.index_bytes > 0
     assert record.rss_peak >= record.rss_before > 0
+    assert record.rss_together_peak >= record.rss_at_start > 0
     seconds = median(record.seconds)
     _record(
         benchmark,
@@ -93,6 +94,8 @@ def test_build(
             "rss_before": record.rss_before,
             "rss_peak": record.rss_peak,
             "rss_children_peak": record.rss_children_peak,
+            "rss_at_start": record.rss_at_start,
+            "rss_together_peak": record.rss_together_peak,
         },
     )
 
