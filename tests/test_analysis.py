@@ -106,3 +106,13 @@ def test_describe_changes_with_every_setting() -> None:
     changed = Analyzer(AnalysisSettings(stopwords="none")).describe()
     assert changed["stopwords_sha256"] != base["stopwords_sha256"]
     assert Analyzer(AnalysisSettings(fold_accents=False)).describe()["fold_accents"] is False
+
+
+def test_forgetting_words_empties_the_caches_and_changes_no_term() -> None:
+    analyzer = Analyzer()
+    text = "Azerbaijani forces blocked the Lachin corridor; Armenians protested."
+    before = analyzer.terms(text)
+    assert analyzer.stem_filter.cache
+    analyzer.forget_words()
+    assert not analyzer.stem_filter.cache
+    assert analyzer.terms(text) == before
