@@ -58,6 +58,7 @@ FILES = {  # whoosh's files, by the end of their names
     "stored fields": "_stored.col",
     "content lengths": "_content_len.col",
     "title lengths": "_title_len.col",
+    "document store": "documents.sqlite",
 }
 
 
