@@ -245,8 +245,6 @@ def _serve(jobs_descriptor: int, results_descriptor: int) -> None:
     with os.fdopen(jobs_descriptor, "rb") as jobs, os.fdopen(results_descriptor, "wb") as results:
         generation_dir, settings, parent = pickle.load(jobs)
         if sys.platform.startswith("linux"):
-            import ctypes
-
             pr_set_pdeathsig = 1
             ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before the line above

@@ -42,6 +42,7 @@ import numpy as np
 
 from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 from searchlib.segment_writing import FieldPostings, in_byte_order
+from searchlib.term_vectors import open_array_file
 
 RUNS_DIR = "impact-runs"
 MERGE_POSTINGS = 2 << 20
@@ -90,9 +91,7 @@ def _write_lengths(
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
     total = stored_total = 0
-    offset = _new_array_file(path, np.dtype(np.float64), document_count)
-    with path.open("r+b") as output:
-        output.seek(offset)
+    with open_array_file(path, np.float64, document_count) as output:
         for number in run_numbers:
             raw = _read_array(runs, number, field, "lengths")
             # whoosh keeps one byte per field length; score with what it keeps.
@@ -110,10 +109,8 @@ def _write_lengths(
 def _new_array_file(path: Path, kind: np.dtype, length: int) -> int:
     """Make ``path`` a ``.npy`` file of ``length`` items of ``kind`` (zeros,
     sparse on disk); where its items start."""
-    with path.open("wb") as file:
-        header = {"descr": kind.str, "fortran_order": False, "shape": (length,)}
-        np.lib.format.write_array_header_1_0(file, header)
-        offset = file.tell()
+    with open_array_file(path, kind, length) as file:
+        offset: int = file.tell()
         file.truncate(offset + length * kind.itemsize)
     return offset
 

@@ -127,9 +127,10 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
         # Appended to plain files, not mapped: written pages stay out of the
         # build's memory, which so holds one run whatever the corpus size.
         outputs = {
-            name: _array_file(folder / f"{field}.{name}.npy", types[name], total) for name in names
+            name: open_array_file(folder / f"{field}.{name}.npy", types[name], total)
+            for name in names
         }
-        offsets = _array_file(folder / f"{field}.offsets.npy", np.int64, documents + 1)
+        offsets = open_array_file(folder / f"{field}.offsets.npy", np.int64, documents + 1)
         try:
             np.zeros(1, dtype=np.int64).tofile(offsets)
             at = 0
@@ -148,8 +149,9 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
     shutil.rmtree(runs, ignore_errors=True)
 
 
-def _array_file(path: Path, kind: Any, length: int) -> Any:
-    """A file open for appending the values of a one-dimensional .npy array."""
+def open_array_file(path: Path, kind: Any, length: int) -> Any:
+    """A file open for appending the values of a one-dimensional .npy array
+    (its header written; also the fast path's arrays, ``impact_writing``)."""
     import numpy as np
 
     stream = path.open("wb")
