@@ -228,14 +228,6 @@ class TermVectors:
         assert common is not None
         return [int(document) for document in np.unique(common >> 32)]
 
-    def body_occurrences(self, document: int, term: str) -> dict[int, int]:
-        """Position -> start in the body, of each occurrence of ``term`` in
-        the body of ``document``."""
-        first, last = self._slice(CONTENT, document, term)
-        positions = self._positions[CONTENT].values[first:last]
-        starts = self._starts.values[first:last]
-        return {p: s for p, s in zip(positions, starts, strict=True) if s >= 0}
-
     def holds_phrase(self, field: str, document: int, terms: Sequence[str]) -> bool:
         """Whether ``terms`` occur at consecutive positions in the field."""
         first = self.positions(field, document, terms[0])
@@ -252,31 +244,64 @@ class TermVectors:
         phrases: Iterable[tuple[str, ...]],
     ) -> list[list[tuple[int, int]]]:
         """Where the terms and phrases occur in each document's body, as the
-        start of the first and of the last token of each match (the terms'
-        keys found once for all the documents)."""
+        start of the first and of the last token of each match.
+
+        The terms' keys are found once for all the documents and looked up
+        in ascending order, so each search starts where the last one ended
+        and stops at the document's last key."""
         offsets = self._offsets[CONTENT].values
         keys = self._keys[CONTENT].values
+        positions = self._positions[CONTENT].values
         body_starts = self._starts.values
-        term_keys = [self._key(term) for term in terms]
-        phrases = list(phrases)
+        term_keys = sorted({self._key(term) for term in terms})
+        phrase_keys = [[self._key(term) for term in phrase] for phrase in phrases]
         found = []
         for document in documents:
             low, high = offsets[document], offsets[document + 1]
             matches = []
             for key in term_keys:
-                first, last = _key_range(keys, key, low, high)
+                first = bisect_left(keys, key, low, high)
+                if first == high:
+                    break  # every later key is past the document's last
+                if keys[first] != key:
+                    low = first
+                    continue
+                low = bisect_right(keys, key, first, high)
                 # -1: an occurrence in the title
-                matches += [(start, start) for start in body_starts[first:last] if start >= 0]
-            for phrase in phrases:
-                starts_at = [self.body_occurrences(document, term) for term in phrase]
-                end = len(phrase) - 1
-                matches += [
-                    (start, starts_at[end][position + end])
-                    for position, start in starts_at[0].items()
-                    if all(position + offset in starts_at[offset] for offset in range(1, end + 1))
-                ]
+                matches += [(start, start) for start in body_starts[first:low] if start >= 0]
+            low = offsets[document]
+            for keys_of_phrase in phrase_keys:
+                matches += _phrase_matches(keys, positions, body_starts, low, high, keys_of_phrase)
             found.append(matches)
         return found
+
+
+def _phrase_matches(
+    keys: Any, positions: Any, body_starts: Any, low: int, high: int, phrase: list[int]
+) -> list[tuple[int, int]]:
+    """(start of the first token, start of the last) of each occurrence in
+    the body of the phrase whose terms' keys are ``phrase``, in a
+    document's slice [low, high) of the vectors."""
+    starts_at: list[dict[int, int]] = []  # position -> body start, per word
+    for key in phrase:
+        first, last = _key_range(keys, key, low, high)
+        if first == last:
+            return []
+        starts_at.append(
+            {
+                position: start
+                for position, start in zip(
+                    positions[first:last], body_starts[first:last], strict=True
+                )
+                if start >= 0
+            }
+        )
+    end = len(phrase) - 1
+    return [
+        (start, starts_at[end][position + end])
+        for position, start in starts_at[0].items()
+        if all(position + offset in starts_at[offset] for offset in range(1, end + 1))
+    ]
 
 
 def _key_range(keys: Any, key: int, low: int, high: int) -> tuple[int, int]:
