@@ -212,9 +212,8 @@ class TermVectors:
         common = None
         for offset, term in enumerate(terms):
             key = self._key(term)
-            first = _bisect_each(keys, starts, ends, key, right=False)
-            last = _bisect_each(keys, first, ends, key, right=True)
-            counts = last - first
+            first = _bisect_each(keys, starts, ends, key)
+            counts = _run_lengths(keys, first, ends, key)
             # Every occurrence as (document, position - offset), one number each.
             owners = np.repeat(candidates, counts)
             within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
@@ -313,21 +312,45 @@ def _key_range(keys: Any, key: int, low: int, high: int) -> tuple[int, int]:
     return first, bisect_right(keys, key, first, high)
 
 
-def _bisect_each(keys: Any, lows: Any, highs: Any, key: int, *, right: bool) -> Any:
-    """For each range [low, high) of ``keys`` (sorted within each range),
-    where ``key`` would be inserted: ``bisect_left`` (or ``bisect_right``)
-    of every range at once."""
+def _run_lengths(keys: Any, firsts: Any, ends: Any, key: int) -> Any:
+    """How many times ``key`` repeats from each of ``firsts`` on (before
+    each of ``ends``): a step per occurrence, over the ranges still
+    matching.  A term occurs a few times in most documents, so this reads
+    far fewer keys than a second binary search would."""
     import numpy as np
 
-    lows, highs = lows.copy(), highs.copy()
-    while True:
-        open_ranges = lows < highs
-        if not open_ranges.any():
-            return lows
-        middles = (lows + highs) // 2
-        probe = keys[np.minimum(middles, len(keys) - 1)]
-        go_right = (probe <= key) if right else (probe < key)
-        go_right &= open_ranges
-        stay = open_ranges & ~go_right
-        lows = np.where(go_right, middles + 1, lows)
-        highs = np.where(stay, middles, highs)
+    lengths = np.zeros(len(firsts), dtype=np.int64)
+    going = np.flatnonzero(firsts < ends)
+    while len(going):
+        at = firsts[going] + lengths[going]
+        going = going[keys[at] == key]
+        lengths[going] += 1
+        going = going[firsts[going] + lengths[going] < ends[going]]
+    return lengths
+
+
+def _bisect_each(keys: Any, lows: Any, highs: Any, key: int) -> Any:
+    """For each range [low, high) of ``keys`` (sorted within each range),
+    where ``key`` would be inserted: ``bisect_left`` of every range at once.
+
+    Steps of halving sizes, the same for every range: a range moves its
+    last place known to hold less than ``key`` by the step when the place
+    that far on is still in the range and holds less.  The steps add up to
+    at least the longest range, so each ends on its answer less one."""
+    import numpy as np
+
+    if len(lows) == 0 or len(keys) == 0:
+        return lows.copy()
+    below = lows - 1  # the last place known to hold less than ``key``
+    longest = int((highs - lows).max())
+    step = 1 << max(longest.bit_length() - 1, 0)
+    last = len(keys) - 1
+    while step:
+        ahead = below + step
+        inside = ahead < highs
+        np.minimum(ahead, last, out=ahead)
+        moves = keys[ahead] < key
+        moves &= inside
+        below += moves * step
+        step >>= 1
+    return below + 1
