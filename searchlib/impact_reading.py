@@ -317,10 +317,8 @@ class ImpactIndex:
     def phrase_documents(self, field: str, terms: tuple[str, ...]) -> list[int]:
         """Documents holding ``terms`` at consecutive positions, ascending
         (whoosh's phrase match: stop words were dropped before positions
-        were counted, so a phrase matches across them).  With numpy and
-        more than a few candidates, the words' occurrences grouped by term
-        are matched (``TermVectors.phrase_documents_by_term``); else only
-        documents holding every word are looked at, in their term vectors.
+        were counted, so a phrase matches across them).  Only documents
+        holding every word are looked at, in their term vectors.
 
         The arrays never change, so the answers are kept (the last
         ``PHRASE_CACHE_SIZE`` phrases): multi-word synonyms -- "united
@@ -361,9 +359,6 @@ class ImpactIndex:
     def _phrase_documents_numpy(
         self, field: str, terms: tuple[str, ...], found: list[_Postings]
     ) -> list[int]:
-        by_term = self.vectors.phrase_documents_by_term(field, terms)
-        if by_term is not None:
-            return by_term
         import numpy as np
 
         docs = self._docs[field].numpy()

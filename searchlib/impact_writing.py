@@ -42,7 +42,7 @@ import numpy as np
 
 from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
 from searchlib.segment_writing import FieldPostings, in_byte_order
-from searchlib.term_vectors import open_array_file, read_array_slice
+from searchlib.term_vectors import open_array_file
 
 RUNS_DIR = "impact-runs"
 MERGE_POSTINGS = 2 << 20
@@ -123,6 +123,18 @@ def _read_terms(folder: Path, number: int, field: str) -> list[bytes]:
 def _read_array(folder: Path, number: int, field: str, name: str) -> np.ndarray:
     array: np.ndarray = np.load(_run_path(folder, number, field, name))
     return array
+
+
+def _read_slice(path: Path, begin: int, end: int) -> np.ndarray:
+    """Items ``begin:end`` of the array saved at ``path``, read alone (a
+    memory map would keep the pages it touched resident until closed)."""
+    with path.open("rb") as file:
+        if np.lib.format.read_magic(file) == (1, 0):
+            _, _, dtype = np.lib.format.read_array_header_1_0(file)
+        else:
+            _, _, dtype = np.lib.format.read_array_header_2_0(file)
+        file.seek(begin * dtype.itemsize, 1)
+        return np.fromfile(file, dtype=dtype, count=end - begin)
 
 
 def write_impact(
@@ -207,9 +219,7 @@ def write_impact(
                 target = np.repeat(filled[terms_here] - first_posting - bounds[:-1], run_counts)
                 target += np.arange(begin, end, dtype=np.int64)
                 for name, output in gathered.items():
-                    output[target] = read_array_slice(
-                        _run_path(runs, number, field, name), begin, end
-                    )
+                    output[target] = _read_slice(_run_path(runs, number, field, name), begin, end)
                 filled[terms_here] += run_counts
             for name, output in gathered.items():
                 path, kind = outputs[name]

@@ -14,17 +14,9 @@ Written per batch of documents (a *run*, in this process or in a build
 worker) and joined in document order at the end, by copying: no sort over
 the whole corpus, and memory bounded by the batch.
 
-The same occurrences are also kept grouped by term (*by term*): for each
-key, every (document, position) of it, documents then positions
-ascending.  A phrase over many documents is checked there: each word's
-occurrences are read in one piece, where looking in each candidate
-document would read a page or two of every one of them (most of a query's
-disk reads on a large index whose pages are not cached).  They are made
-at the end from the runs sorted by key, a range of keys at a time.
-
 Keys are hashes, not term ids, so that a batch needs no shared vocabulary;
-two terms sharing a 64-bit key (about one chance in 10^7 for a
-million-term vocabulary) would make one match where the other occurs.
+two terms of one document sharing a 64-bit key (about one chance in 10^8
+for a million-term vocabulary) would make one match where the other occurs.
 
 On disk, in the generation folder, ``vectors/``:
 
@@ -32,14 +24,6 @@ On disk, in the generation folder, ``vectors/``:
     <field>.keys.npy       int64 term keys, sorted within a document
     <field>.positions.npy  int32, aligned with .keys
     content.starts.npy     int32, aligned with content.keys
-    <field>.by-term.keys.npy       int64, each distinct key once, ascending
-    <field>.by-term.starts.npy     int64, keys + 1: where each key's
-                                   occurrences start in the next two
-    <field>.by-term.docs.npy       int32, the document of each occurrence
-    <field>.by-term.positions.npy  int32, its position in the field
-
-An index written before the by-term files existed has none; its phrases
-are checked document by document.
 """
 
 from __future__ import annotations
@@ -49,17 +33,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from searchlib.impact_reading import CONTENT, SCORED_FIELDS, DamagedArraysError, MappedArray
+from searchlib.impact_reading import CONTENT, SCORED_FIELDS, MappedArray
 
 VECTORS_DIR = "vectors"
 VECTOR_RUNS_DIR = "vector-runs"
-BY_TERM_PASS_ENTRIES = 1 << 20
-"""Occurrences a pass of ``_write_by_term`` sorts (about 32 MB with its
-sort's order and the gathered arrays)."""
-_LOWEST_KEY = -(1 << 63)
-_KEY_SPAN = 1 << 64  # keys are signed 64-bit hashes, spread over all of it
 _KEY_CACHE_LIMIT = 200_000
 
 
@@ -165,122 +144,9 @@ def write_vectors(generation_dir: Path, run_numbers: Sequence[int]) -> None:
         finally:
             for output in (*outputs.values(), offsets):
                 output.close()
-        _write_by_term(runs, folder, run_numbers, field, total)
     import shutil  # the build's; a search need not load it
 
     shutil.rmtree(runs, ignore_errors=True)
-
-
-def _write_by_term(
-    runs: Path, folder: Path, run_numbers: Sequence[int], field: str, total: int
-) -> None:
-    """Write the field's ``total`` occurrences grouped by term key (``by-term``).
-
-    Each run's occurrences are first sorted by key (a stable sort keeps
-    documents, then positions, ascending) and saved apart.  The output is
-    then made a range of the key space at a time (a pass), as many ranges
-    as make about ``BY_TERM_PASS_ENTRIES`` occurrences each (keys are
-    hashes, spread evenly): a pass reads from each sorted run the part in
-    its range, sorts those by key, stably (runs are in document order),
-    and appends them.  Memory so holds one run, then one pass (and any
-    one very common term's occurrences), whatever the corpus size.
-    """
-    import numpy as np
-
-    passes = -(-total // BY_TERM_PASS_ENTRIES)  # none for no occurrences
-    # Where each pass's range of keys ends (the last one's, at the end).
-    bounds = np.asarray(
-        [_LOWEST_KEY + (_KEY_SPAN * n) // passes for n in range(1, passes)], dtype=np.int64
-    )
-    sorted_runs = runs / f"{field}.by-term"
-    sorted_runs.mkdir(parents=True)  # no runs: an empty corpus
-    cuts = []  # for each run, where each pass's part of it begins, and its end
-    first_document = 0
-    for number in run_numbers:
-        with np.load(runs / f"{number:06d}.npz") as run:
-            keys = run[f"{field}.keys"]
-            positions = run[f"{field}.positions"]
-            counts = run[f"{field}.counts"]
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        documents = np.repeat(
-            np.arange(first_document, first_document + len(counts), dtype=np.int32), counts
-        )
-        np.save(sorted_runs / f"{number:06d}.keys.npy", keys)
-        np.save(sorted_runs / f"{number:06d}.docs.npy", documents[order])
-        np.save(sorted_runs / f"{number:06d}.positions.npy", positions[order])
-        cuts.append([0, *np.searchsorted(keys, bounds).tolist(), len(keys)])
-        first_document += len(counts)
-        del keys, positions, documents, order
-    documents_file = open_array_file(folder / f"{field}.by-term.docs.npy", np.int32, total)
-    positions_file = open_array_file(folder / f"{field}.by-term.positions.npy", np.int32, total)
-    distinct_path = folder / f"{field}.by-term.keys.raw"
-    starts_path = folder / f"{field}.by-term.starts.raw"
-    distinct = written = 0
-    try:
-        with distinct_path.open("wb") as distinct_file, starts_path.open("wb") as starts_file:
-            for part in range(passes):
-                keys = _read_part(sorted_runs, run_numbers, cuts, part, "keys")
-                if not len(keys):
-                    continue
-                order = np.argsort(keys, kind="stable")
-                keys = keys[order]
-                for name, output in (("docs", documents_file), ("positions", positions_file)):
-                    _read_part(sorted_runs, run_numbers, cuts, part, name)[order].tofile(output)
-                firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-                keys[firsts].tofile(distinct_file)
-                (firsts + written).astype(np.int64).tofile(starts_file)
-                distinct += len(firsts)
-                written += len(keys)
-                del keys, order
-            np.asarray([written], dtype=np.int64).tofile(starts_file)
-    finally:
-        documents_file.close()
-        positions_file.close()
-    _npy_from_raw(distinct_path, folder / f"{field}.by-term.keys.npy", np.int64, distinct)
-    _npy_from_raw(starts_path, folder / f"{field}.by-term.starts.npy", np.int64, distinct + 1)
-
-
-def _read_part(
-    sorted_runs: Path, run_numbers: Sequence[int], cuts: list[list[int]], part: int, name: str
-) -> Any:
-    """Pass ``part``'s part of every sorted run's array ``name``, one run
-    after another (``_write_by_term``)."""
-    import numpy as np
-
-    return np.concatenate(
-        [
-            read_array_slice(
-                sorted_runs / f"{number:06d}.{name}.npy", run_cuts[part], run_cuts[part + 1]
-            )
-            for number, run_cuts in zip(run_numbers, cuts, strict=True)
-        ]
-    )
-
-
-def _npy_from_raw(raw: Path, path: Path, kind: Any, length: int) -> None:
-    """Make ``path`` the .npy file of the ``length`` values in the file
-    ``raw`` (written before their number was known), and delete ``raw``."""
-    import shutil
-
-    with open_array_file(path, kind, length) as output, raw.open("rb") as values:
-        shutil.copyfileobj(values, output, 1 << 20)
-    raw.unlink()
-
-
-def read_array_slice(path: Path, begin: int, end: int) -> Any:
-    """Items ``begin:end`` of the one-dimensional array saved at ``path``,
-    read alone (a memory map would keep the pages it touched resident
-    until closed)."""
-    import numpy as np
-
-    with path.open("rb") as file:
-        if np.lib.format.read_magic(file) == (1, 0):
-            _, _, dtype = np.lib.format.read_array_header_1_0(file)
-        else:
-            _, _, dtype = np.lib.format.read_array_header_2_0(file)
-        file.seek(begin * dtype.itemsize, 1)
-        return np.fromfile(file, dtype=dtype, count=end - begin)
 
 
 def open_array_file(path: Path, kind: Any, length: int) -> Any:
@@ -309,8 +175,6 @@ class TermVectors:
         except BaseException:
             self.close()
             raise
-        self._folder = folder
-        self._by_term_arrays: dict[str, _ByTerm | None] = {}
         self._key = _KeyCache()
 
     def _map(self, path: Path) -> MappedArray:
@@ -328,66 +192,6 @@ class TermVectors:
         return _key_range(
             self._keys[field].values, self._key(term), offsets[document], offsets[document + 1]
         )
-
-    def _by_term(self, field: str) -> _ByTerm | None:
-        """The field's occurrences grouped by term, mapped on first use;
-        None for an index written before they were."""
-        if field not in self._by_term_arrays:
-            paths = [self._folder / f"{field}.by-term.{name}.npy" for name in _BY_TERM_NAMES]
-            present = [path.is_file() for path in paths]
-            arrays = None
-            if any(present):
-                try:
-                    arrays = _ByTerm(*(self._map(path) for path in paths))
-                except (OSError, ValueError) as error:  # missing, empty, unreadable
-                    raise DamagedArraysError(f"{field} by term: {error}") from None
-                if (
-                    arrays.starts.length != arrays.keys.length + 1
-                    or arrays.docs.length != arrays.positions.length
-                    or arrays.starts.values[-1] != arrays.docs.length
-                ):
-                    raise DamagedArraysError(f"{field} by term: the arrays do not agree")
-            self._by_term_arrays[field] = arrays
-        return self._by_term_arrays[field]
-
-    def phrase_documents_by_term(self, field: str, terms: Sequence[str]) -> list[int] | None:
-        """The documents holding ``terms`` at consecutive positions, read
-        from the occurrences grouped by term: each word's occurrences are
-        read in one piece, whatever documents hold them.  None when the
-        index has no occurrences by term (then ask ``phrase_documents``)."""
-        arrays = self._by_term(field)
-        if arrays is None:
-            return None
-        import numpy as np
-
-        keys, starts = arrays.keys.values, arrays.starts.values
-        ranges = []
-        for term in terms:
-            key = self._key(term)
-            at = bisect_left(keys, key)
-            if at == len(keys) or keys[at] != key:
-                return []
-            ranges.append((starts[at], starts[at + 1]))
-        documents, positions = arrays.docs.numpy(), arrays.positions.numpy()
-
-        def occurrences(offset: int) -> Any:
-            """The word at ``offset`` in the phrase, each occurrence as
-            (document, position - offset) in one number, ascending."""
-            first, last = ranges[offset]
-            places = positions[first:last].astype(np.int64) - offset
-            return (documents[first:last].astype(np.int64) << 32) + places
-
-        by_size = sorted(
-            range(len(terms)), key=lambda offset: ranges[offset][1] - ranges[offset][0]
-        )
-        common = occurrences(by_size[0])
-        for offset in by_size[1:]:
-            other = occurrences(offset)
-            at = np.minimum(np.searchsorted(other, common), len(other) - 1)
-            common = common[other[at] == common]
-            if len(common) == 0:
-                return []
-        return [int(document) for document in np.unique(common >> 32)]
 
     def positions(self, field: str, document: int, term: str) -> Any:
         """Where ``term`` occurs in the field of ``document`` (ascending)."""
@@ -497,18 +301,6 @@ def _phrase_matches(
         for position, start in starts_at[0].items()
         if all(position + offset in starts_at[offset] for offset in range(1, end + 1))
     ]
-
-
-_BY_TERM_NAMES = ("keys", "starts", "docs", "positions")
-
-
-class _ByTerm(NamedTuple):
-    """A field's occurrences grouped by term key (``_write_by_term``)."""
-
-    keys: MappedArray  # int64, each distinct key once, ascending
-    starts: MappedArray  # int64, keys + 1: where each key's occurrences start
-    docs: MappedArray  # int32, document of each occurrence
-    positions: MappedArray  # int32, its position in the field
 
 
 def _key_range(keys: Any, key: int, low: int, high: int) -> tuple[int, int]:

@@ -73,32 +73,17 @@ def test_a_store_without_sentence_starts_gives_the_same_snippets(tmp_path: Path)
             assert reopened.search(query).hits == expected[query], query
 
 
-@pytest.mark.parametrize(
-    ("numpy_from", "by_term"),
-    [(10**9, False), (0, True), (0, False)],
-    ids=["python", "numpy-by-term", "numpy-by-document"],
-)
+@pytest.mark.parametrize("numpy_from", [10**9, 0], ids=["python", "numpy"])
 def test_phrases_on_saved_positions_match_what_whoosh_matches(
-    tiny_index: searchlib.Index, numpy_from: int, by_term: bool, monkeypatch: pytest.MonkeyPatch
+    tiny_index: searchlib.Index, numpy_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import numpy  # noqa: F401 - the numpy check runs only once numpy is imported
     from whoosh import query as wq
 
     from searchlib import impact_reading
-    from searchlib.term_vectors import TermVectors
 
     monkeypatch.setattr(impact_reading, "NUMPY_PHRASE_CANDIDATES", numpy_from)
     monkeypatch.setattr(impact_reading, "PHRASE_CACHE_SIZE", 0)
-    asked = []
-    reading_by_term = TermVectors.phrase_documents_by_term
-
-    def by_term_if_chosen(
-        vectors: TermVectors, field: str, terms: tuple[str, ...]
-    ) -> list[int] | None:
-        asked.append(terms)
-        return reading_by_term(vectors, field, terms) if by_term else None
-
-    monkeypatch.setattr(TermVectors, "phrase_documents_by_term", by_term_if_chosen)
     from tests.conftest import TINY_CORPUS
 
     impact = tiny_index._impact
@@ -114,8 +99,6 @@ def test_phrases_on_saved_positions_match_what_whoosh_matches(
         for field in ("content", "title"):
             expected = sorted(searcher.docs_for_query(wq.Phrase(field, list(phrase))))
             assert impact.phrase_documents(field, phrase) == expected, (field, phrase)
-    assert bool(asked) == (numpy_from == 0)  # each way was taken
-    assert reading_by_term(impact.vectors, "content", ("red", "cross")) is not None
 
 
 def test_same_with_other_parameters(make_index) -> None:  # type: ignore[no-untyped-def]
