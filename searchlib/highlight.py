@@ -178,7 +178,6 @@ def _best_window(
     match_ends = [end for _, end in matches]
     folded = [text[start:end].lower() for start, end in matches]
     text_length = len(text)
-    start_count = len(starts)
     best: tuple[int, int, int] | None = None  # (-score, start, end)
     lowest = 0  # the first window opening after the match before starts
     for first_inside, (match_start, match_end) in enumerate(matches):
@@ -187,9 +186,7 @@ def _best_window(
         found: tuple[int, int, int] | None = None  # the best of these windows
         while number >= lowest:
             start = starts[number]
-            # ``_window_end``, written out: this loop is most of a snippet's cost
-            following = bisect_left(starts, start + reach, number + 1)
-            end = starts[following] if following < start_count else text_length
+            end = _window_end(starts, number, reach, text_length)
             if end < match_end:
                 break
             after = bisect_right(match_ends, end, first_inside)
