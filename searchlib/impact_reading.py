@@ -44,7 +44,7 @@ from searchlib.query import Concept
 from searchlib.ranking import (
     RankingSettings,
     bm25_idf,
-    bm25_term_score,
+    bm25_saturation,
     capped_synonym_weight,
 )
 
@@ -158,6 +158,24 @@ def _query_terms(concepts: Sequence[tuple[Concept, float]]) -> list[str]:
     )
 
 
+def vectorised_saturations(
+    np: Any, term_frequencies: Any, lengths: Any, average_length: float, ranking: RankingSettings
+) -> Any:
+    """``ranking.bm25_saturation`` over aligned arrays of term frequencies
+    and field lengths, as float64: the same operations on the same operands,
+    so the same numbers to the bit (the build saves them, ``impact_writing``)."""
+    k1, b = ranking.k1, ranking.b
+    saturations = term_frequencies.astype(np.float64)
+    norm = lengths / average_length
+    norm *= b
+    norm += 1.0 - b
+    norm *= k1
+    norm += saturations
+    saturations *= k1 + 1.0
+    saturations /= norm
+    return saturations
+
+
 def rounded(score: float) -> float:
     """A score rounded to 9 decimals as numpy rounds (``np.round``), so
     that equal scores tie the same way on both scorers."""
@@ -185,6 +203,14 @@ class ImpactIndex:
             self._tfs = {f: self._map(folder / f"{f}.tfs.npy") for f in SCORED_FIELDS}
             self._lengths = {f: self._map(folder / f"{f}.lengths.npy") for f in SCORED_FIELDS}
             self.id_order = self._map(folder / "id_order.npy")
+            saved = meta.get("saturations")
+            self._saturations = {
+                f: self._map(folder / f"{f}.saturations.npy") for f in SCORED_FIELDS if saved
+            }
+            self._saturated_with = (saved["k1"], saved["b"]) if saved else None
+            for field, saturations in self._saturations.items():
+                if saturations.length != self._docs[field].length:
+                    raise DamagedArraysError(f"{field}.saturations.npy does not match its postings")
             self._terms.execute("SELECT count(*) FROM terms").fetchone()
             from searchlib.term_vectors import TermVectors
 
@@ -244,6 +270,13 @@ class ImpactIndex:
         for term in wanted:
             for field in fields:
                 rows[field, term] = found.get((field, term))
+
+    def saved_saturations(self, field: str, ranking: RankingSettings) -> MappedArray | None:
+        """The build's ``bm25_saturation`` of each posting in ``field``, if
+        computed with ``ranking``'s k1 and b; else None."""
+        if self._saturated_with != (ranking.k1, ranking.b):
+            return None
+        return self._saturations[field]
 
     def document_frequency(self, field: str, term: str) -> int:
         postings = self._postings(field, term)
@@ -446,37 +479,47 @@ class _PythonScorer:
             return []
         index = self.index
         docs = index._docs[field].values
-        tfs = index._tfs[field].values
-        lengths = index._lengths[field].values
         totals = [0.0] * len(where)
         for term in terms:  # a phrase scores as the sum of its words' scores
             postings = index._postings(field, term)
             assert postings is not None  # every phrase document holds every word
             idf = bm25_idf(index.document_count, postings.size)
-            end = postings.start + postings.size
+            start, end = postings.start, postings.start + postings.size
+            saturations = self._saturations(field, start, end)
             for position, document in enumerate(where):
-                at = min(bisect_left(docs, document, postings.start, end), end - 1)
-                totals[position] += self._score(idf, tfs[at], lengths[document], field)
+                at = min(bisect_left(docs, document, start, end), end - 1)
+                totals[position] += idf * saturations[at - start]
         return list(zip(where, totals, strict=True))
 
     def _term_scores(self, field: str, term: str) -> list[tuple[int, float]]:
         postings = self.index._postings(field, term)
         if postings is None:
             return []
+        start, end = postings.start, postings.start + postings.size
+        idf = bm25_idf(self.index.document_count, postings.size)
+        return [
+            (document, idf * saturation)
+            for document, saturation in zip(
+                self.index._docs[field].values[start:end],
+                self._saturations(field, start, end),
+                strict=True,
+            )
+        ]
+
+    def _saturations(self, field: str, start: int, end: int) -> Sequence[float]:
+        """``ranking.bm25_saturation`` of postings ``start:end`` of ``field``:
+        the build's, or computed for this search's k1 and b."""
+        saved = self.index.saved_saturations(field, self.ranking)
+        if saved is not None:
+            values: Sequence[float] = saved.values[start:end]
+            return values
         docs = self.index._docs[field].values
         tfs = self.index._tfs[field].values
         lengths = self.index._lengths[field].values
-        idf = bm25_idf(self.index.document_count, postings.size)
-        score = self._score
+        average, k1, b = self.index._average[field], self.ranking.k1, self.ranking.b
         return [
-            (docs[at], score(idf, tfs[at], lengths[docs[at]], field))
-            for at in range(postings.start, postings.start + postings.size)
+            bm25_saturation(tfs[at], lengths[docs[at]], average, k1, b) for at in range(start, end)
         ]
-
-    def _score(self, idf: float, tf: float, length: float, field: str) -> float:
-        """``ranking.bm25_term_score``, with this field's mean length."""
-        ranking = self.ranking
-        return bm25_term_score(idf, tf, length, self.index._average[field], ranking.k1, ranking.b)
 
 
 class _NumpyScorer:
@@ -735,8 +778,9 @@ class _NumpyScorer:
         return self._scores[key]
 
     def _score_terms(self, field: str, terms: Sequence[str]) -> None:
-        """Score ``terms`` in ``field``, all their postings at once (the
-        vectorised form of ``ranking.bm25_term_score``), into ``_scores``."""
+        """Score ``terms`` in ``field`` (``ranking.bm25_term_score``) into
+        ``_scores``: each term's idf times the saturations the build saved,
+        or, for other k1 and b, computed for all their postings at once."""
         np = self.np
         index = self.index
         index._look_up((field,), terms)
@@ -749,27 +793,27 @@ class _NumpyScorer:
                 found.append((term, postings))
         if not found:
             return
-        all_docs, all_tfs = index._docs[field].numpy(), index._tfs[field].numpy()
+        all_docs = index._docs[field].numpy()
+        count = index.document_count
+        saved = index.saved_saturations(field, self.ranking)
+        if saved is not None:  # idf times the build's saturations, term by term
+            all_saturations = saved.numpy()
+            for term, postings in found:
+                span = slice(postings.start, postings.start + postings.size)
+                idf = bm25_idf(count, postings.size)
+                self._scores[field, term] = (all_docs[span], all_saturations[span] * idf)
+            return
         spans = [slice(p.start, p.start + p.size) for _, p in found]
         docs = np.concatenate([all_docs[span] for span in spans])
-        tf = np.concatenate([all_tfs[span] for span in spans]).astype(np.float64)
-        idf = np.repeat(
-            [bm25_idf(index.document_count, p.size) for _, p in found],
-            [p.size for _, p in found],
+        all_tfs = index._tfs[field].numpy()
+        values = vectorised_saturations(
+            np,
+            np.concatenate([all_tfs[span] for span in spans]),
+            index._lengths[field].numpy()[docs],
+            index._average[field],
+            self.ranking,
         )
-        k1, b = self.ranking.k1, self.ranking.b
-        # idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl)), in
-        # place: the same operations on the same operands, fewer arrays.
-        norm = index._lengths[field].numpy()[docs]
-        norm /= index._average[field]
-        norm *= b
-        norm += 1.0 - b
-        norm *= k1
-        norm += tf
-        values = idf
-        values *= tf
-        values *= k1 + 1.0
-        values /= norm
+        values *= np.repeat([bm25_idf(count, p.size) for _, p in found], [p.size for _, p in found])
         start = 0
         for term, postings in found:
             end = start + postings.size

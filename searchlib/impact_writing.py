@@ -19,10 +19,13 @@ On disk, in the generation folder, ``impact/`` (read by ``impact_reading``):
     <field>.tfs.npy    float32 term frequencies, aligned with .docs
     <field>.lengths.npy  float64 field length of each document, as whoosh
                        stores it (one byte, decoded)
+    <field>.saturations.npy  float64 ``ranking.bm25_saturation`` of each
+                       posting, aligned with .docs, for the default k1 and b
     id_order.npy       int32 rank of each document's id in sorted order
                        (ties in score are broken by id)
     meta.json          document count, total and mean stored field lengths,
-                       and the whoosh commit the arrays describe
+                       the k1 and b of the saturations, and the whoosh
+                       commit the arrays describe
 
 Documents are numbered as whoosh numbers them in a freshly built index: in
 the order they were added.
@@ -40,13 +43,16 @@ from pathlib import Path
 
 import numpy as np
 
-from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS
+from searchlib.impact_reading import IMPACT_DIR, SCORED_FIELDS, vectorised_saturations
+from searchlib.ranking import RankingSettings
 from searchlib.segment_writing import FieldPostings, in_byte_order
 from searchlib.term_vectors import open_array_file
 
 RUNS_DIR = "impact-runs"
 MERGE_POSTINGS = 2 << 20
 """Postings a merge pass places (16 MB of output arrays)."""
+SATURATION_POSTINGS = 1 << 19
+"""Postings whose saturations are computed at a time (about 20 MB of arrays)."""
 
 
 def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPostings]) -> None:
@@ -104,6 +110,28 @@ def _write_lengths(
             total += int(raw.sum())
             stored_total += int(stored.sum())
     return total, stored_total
+
+
+SATURATION_SETTINGS = RankingSettings()
+"""The k1 and b the saved saturations are computed with: the defaults.  A
+search with others computes its own (``impact_reading``)."""
+
+
+def _write_saturations(folder: Path, field: str, postings: int, average_length: float) -> None:
+    """Write ``ranking.bm25_saturation`` of each posting of ``field``, a
+    slice of the postings at a time.  The field lengths are read through a
+    memory map (8 bytes a document), the postings from their files."""
+    lengths = np.load(folder / f"{field}.lengths.npy", mmap_mode="r")
+    with open_array_file(folder / f"{field}.saturations.npy", np.float64, postings) as output:
+        for begin in range(0, postings, SATURATION_POSTINGS):
+            end = min(begin + SATURATION_POSTINGS, postings)
+            docs = _read_slice(folder / f"{field}.docs.npy", begin, end)
+            tfs = _read_slice(folder / f"{field}.tfs.npy", begin, end)
+            saturations = vectorised_saturations(
+                np, tfs, lengths[docs], average_length, SATURATION_SETTINGS
+            )
+            saturations.tofile(output)
+    del lengths
 
 
 def _new_array_file(path: Path, kind: np.dtype, length: int) -> int:
@@ -242,6 +270,7 @@ def write_impact(
         )
         # As ``whoosh_scoring.mean_stored_length`` computes it for whoosh.
         means[field] = stored_total / document_count if document_count else 0.0
+        _write_saturations(folder, field, total, means[field] or 1.0)
     database.commit()
     database.close()
     order = np.fromiter(numbers_by_id, np.int32, document_count)
@@ -252,6 +281,7 @@ def write_impact(
         "documents": document_count,
         "total_lengths": totals,
         "mean_stored_lengths": means,
+        "saturations": {"k1": SATURATION_SETTINGS.k1, "b": SATURATION_SETTINGS.b},
         "engine_generation": engine_generation,
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

@@ -6,7 +6,7 @@ BM25 and Beyond", 2009), with the idf that Lucene uses, which never goes
 negative:
 
     idf(t)      = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))
-    score(t, d) = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+    score(t, d) = idf(t) * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
     weight(t)   = qtf * (k3 + 1) / (k3 + qtf)
 
 N is the number of documents, n(t) the number holding term t, tf the term's
@@ -87,11 +87,23 @@ def capped_synonym_weight(synonym_weight: float, original_idf: float, synonym_id
     return synonym_weight * original_idf / synonym_idf
 
 
-def bm25_term_score(
-    idf: float, term_frequency: float, length: float, average_length: float, k1: float, b: float
+def bm25_saturation(
+    term_frequency: float, length: float, average_length: float, k1: float, b: float
 ) -> float:
-    """One term's BM25 score in one field of one document."""
+    """BM25's term-frequency part, tf * (k1 + 1) / (tf + k1 * (1 - b + b *
+    dl / avgdl)): what a term's score in one field of one document is, per
+    unit of idf.  It depends on neither the term's idf nor the query, so a
+    build computes it for every posting (``impact_writing``)."""
     if term_frequency <= 0:
         return 0.0
     norm = 1.0 - b + b * (length / average_length if average_length > 0 else 0.0)
-    return idf * term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
+    return term_frequency * (k1 + 1.0) / (term_frequency + k1 * norm)
+
+
+def bm25_term_score(
+    idf: float, term_frequency: float, length: float, average_length: float, k1: float, b: float
+) -> float:
+    """One term's BM25 score in one field of one document: its idf times
+    ``bm25_saturation``, multiplied in that order on every path, so that
+    scores from saturations saved by the build are the same to the bit."""
+    return idf * bm25_saturation(term_frequency, length, average_length, k1, b)

@@ -186,6 +186,49 @@ def test_python_and_numpy_scorers_agree_to_the_last_bit(
                 assert numpy == [python, python]
 
 
+def test_saved_saturations_are_what_ranking_computes_to_the_bit(
+    tiny_index: searchlib.Index,
+) -> None:
+    import numpy as np
+
+    from searchlib.impact_reading import SCORED_FIELDS, vectorised_saturations
+    from searchlib.ranking import bm25_saturation
+
+    impact = tiny_index._impact
+    assert impact is not None
+    assert impact.saved_saturations("content", RankingSettings(k1=0.7)) is None
+    for field in SCORED_FIELDS:
+        saved = impact.saved_saturations(field, RankingSettings())
+        assert saved is not None and saved.length == impact._docs[field].length > 0
+        docs = impact._docs[field].numpy()
+        tfs = impact._tfs[field].numpy()
+        lengths = impact._lengths[field].numpy()
+        average = impact._average[field]
+        one_by_one = [
+            bm25_saturation(float(tf), float(lengths[doc]), average, 1.2, 0.75)
+            for doc, tf in zip(docs, tfs, strict=True)
+        ]
+        assert saved.numpy().tolist() == one_by_one
+        at_once = vectorised_saturations(np, tfs, lengths[docs], average, RankingSettings())
+        assert at_once.tolist() == one_by_one
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_saved_and_computed_saturations_rank_alike_to_the_last_bit(
+    tiny_index: searchlib.Index, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlib.impact_reading import ImpactIndex, _NumpyScorer, _PythonScorer
+
+    compiled = tiny_index.compile(query)
+    impact = tiny_index._impact
+    assert compiled.concepts is not None and impact is not None
+    scorers = (_PythonScorer, _NumpyScorer)
+    saved = [s(impact, tiny_index.ranking).rank(compiled.concepts, 50, True) for s in scorers]
+    monkeypatch.setattr(ImpactIndex, "saved_saturations", lambda *_: None)
+    computed = [s(impact, tiny_index.ranking).rank(compiled.concepts, 50, True) for s in scorers]
+    assert saved == computed
+
+
 def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type: ignore[no-untyped-def]
     from searchlib.impact_reading import _NumpyScorer, _PythonScorer
 
