@@ -427,6 +427,11 @@ class _PythonScorer:
         scores: dict[int, float] = {}
         full: dict[int, int] = {}
         for concept, weight in concepts:
+            if len(concept.words) == 1 and not concept.synonyms:
+                # One word: each field's score goes straight into the sum.
+                for document in self._add_alternative(scores, concept.words[0], None, weight):
+                    full[document] = full.get(document, 0) + 1
+                continue
             words_score: dict[int, float] = {}
             words_held: dict[int, int] = {}
             for word in concept.words:
@@ -460,14 +465,18 @@ class _PythonScorer:
         return Ranked(top, [scores[document] for document in top], total)
 
     def _add_alternative(
-        self, scores: dict[int, float], terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
+        self,
+        scores: dict[int, float],
+        terms: tuple[str, ...],
+        synonym_of: tuple[str, ...] | None,
+        times: float = 1.0,
     ) -> set[int]:
-        """Add a word's (or phrase's) weighted score in each field to
-        ``scores``; return which documents hold it."""
+        """Add a word's (or phrase's) weighted score in each field, ``times``
+        over, to ``scores``; return which documents hold it."""
         held: set[int] = set()
         for field, weight in self.index._weights(self.ranking, terms, synonym_of):
             for document, value in self._alternative_scores(field, terms):
-                scores[document] = scores.get(document, 0.0) + value * weight
+                scores[document] = scores.get(document, 0.0) + value * weight * times
                 held.add(document)
         return held
 
@@ -616,13 +625,14 @@ class _NumpyScorer:
         ``full``, whether each document holds each of them fully; the
         places of their postings (in order) are ``places``.
 
-        Each document's score is added up concept after concept, as a loop
-        over concepts, alternatives and fields would add it, so the sums are
-        the same to the last bit.  Most concepts are one word without
-        synonyms: its fields' scores are added per document (the title's
-        documents are among the whole article's) and a run of such concepts
-        goes into ``scores`` in one ``add.at``.  Other concepts are scored
-        one at a time (``_add_rows``).
+        Each document's score is added up in the order the Python scorer
+        adds it, so the sums are the same to the last bit.  Most concepts
+        are one word without synonyms: each field's score goes straight
+        into the sum, and a run of such concepts goes into ``scores`` in one
+        ``add.at`` (which adds in the order given).  A document holding the
+        word holds it in the whole article (``content`` is the title and the
+        body), so the article's postings say who holds it fully.  Other
+        concepts are scored one at a time (``_add_rows``).
         """
         np = self.np
         run_slots: list[Any] = []
@@ -640,39 +650,20 @@ class _NumpyScorer:
             count = sum(len(docs) for docs, _ in lists)
             these = places[first : first + count]
             first += count
-            merged = self._merged_fields(concept, lists, these)
-            if merged is None:
+            if concept.synonyms or len(concept.words) != 1:
                 add_run()
                 self._add_rows(scores, full, concept, lists, these)
                 continue
-            slots, values = merged
-            run_slots.append(slots)
-            run_values.append(values)
-            if full is not None:
-                full[slots] += 1
+            if not lists:  # no document holds it
+                continue
+            run_slots.append(these)
+            # times 1.0 changes no bit: most concepts are written once
+            run_values += [
+                values if concept.weight == 1.0 else values * concept.weight for _, values in lists
+            ]
+            if full is not None:  # the whole article's documents, listed first
+                full[these[: len(lists[0][0])]] += 1
         add_run()
-
-    def _merged_fields(
-        self, concept: _Gathered, lists: list[tuple[Any, Any]], places: Any
-    ) -> tuple[Any, Any] | None:
-        """The places and weighted scores of a one-word concept without
-        synonyms, its fields added up per document; None for other concepts
-        (or a title holding a word its article does not)."""
-        if concept.synonyms or len(concept.words) != 1 or not lists:
-            return None
-        np = self.np
-        if len(lists) == 1:
-            slots, values = places, lists[0][1]
-        else:
-            (article_docs, article_values), (title_docs, title_values) = lists
-            at = np.searchsorted(article_docs, title_docs)
-            if at[-1] >= len(article_docs) or not np.array_equal(article_docs[at], title_docs):
-                return None
-            values = article_values.copy()  # may be the term's cached scores
-            values[at] += title_values
-            slots = places[: len(article_docs)]
-        # times 1.0 changes no bit: most concepts are written once
-        return slots, values if concept.weight == 1.0 else values * concept.weight
 
     def _add_rows(
         self,
