@@ -584,9 +584,15 @@ class _NumpyScorer:
         full = np.zeros(n, dtype=np.int32) if all_words_first else None
         self._add_concepts(scores, full, gathered, places)
         if compacted is None:
-            held = np.zeros(n, dtype=bool)
-            held[places] = True
-            candidates = np.flatnonzero(held)
+            if self.ranking.synonym_weight > 0 and self.ranking.title_weight >= 0:
+                # Every posting then adds a positive score (idf, saturation
+                # and weights are all above zero): the documents held are
+                # those scoring above zero, found without marking them.
+                candidates = np.flatnonzero(scores)
+            else:
+                held = np.zeros(n, dtype=bool)
+                held[places] = True
+                candidates = np.flatnonzero(held)
             candidate_scores = scores[candidates]
             candidate_full = None if full is None else full[candidates]
         else:  # each document scored is held by some posting

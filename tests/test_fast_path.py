@@ -101,12 +101,19 @@ def test_phrases_on_saved_positions_match_what_whoosh_matches(
             assert impact.phrase_documents(field, phrase) == expected, (field, phrase)
 
 
-def test_same_with_other_parameters(make_index) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        RankingSettings(k1=0.7, b=0.3, title_weight=0, synonym_weight=0.9),
+        RankingSettings(synonym_weight=0),  # a document may match and score nothing
+        RankingSettings(title_weight=-0.5),
+    ],
+    ids=["k1-b-titles", "synonyms-weigh-nothing", "titles-weigh-less"],
+)
+def test_same_with_other_parameters(make_index, ranking: RankingSettings) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import TINY_CORPUS
 
-    index = make_index(
-        TINY_CORPUS, ranking=RankingSettings(k1=0.7, b=0.3, title_weight=0, synonym_weight=0.9)
-    )
+    index = make_index(TINY_CORPUS, ranking=ranking)
     for query in QUERIES:
         (fast, fast_total), (reference, reference_total) = (
             ranked(index, query, False),
@@ -172,7 +179,13 @@ def test_python_and_numpy_scorers_agree_to_the_last_bit(
     compiled = tiny_index.compile(query)
     impact = tiny_index._impact
     assert compiled.concepts is not None and impact is not None
-    for ranking in (tiny_index.ranking, RankingSettings(k1=0.7, b=0.3, title_weight=0)):
+    rankings = (
+        tiny_index.ranking,
+        RankingSettings(k1=0.7, b=0.3, title_weight=0),
+        RankingSettings(synonym_weight=0),  # a document may match and score nothing
+        RankingSettings(title_weight=-0.5),
+    )
+    for ranking in rankings:
         for limit in (1, 3, 50):
             for all_words_first in (True, False):
                 python, *numpy = (
