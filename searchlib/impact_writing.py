@@ -53,6 +53,9 @@ MERGE_POSTINGS = 2 << 20
 """Postings a merge pass places (16 MB of output arrays)."""
 SATURATION_POSTINGS = 1 << 19
 """Postings whose saturations are computed at a time (about 20 MB of arrays)."""
+SATURATION_SETTINGS = RankingSettings()
+"""The k1 and b the saved saturations are computed with: the defaults.  A
+search with others computes its own (``impact_reading``)."""
 
 
 def write_run(folder: Path, number: int, base: int, fields: dict[str, FieldPostings]) -> None:
@@ -110,11 +113,6 @@ def _write_lengths(
             total += int(raw.sum())
             stored_total += int(stored.sum())
     return total, stored_total
-
-
-SATURATION_SETTINGS = RankingSettings()
-"""The k1 and b the saved saturations are computed with: the defaults.  A
-search with others computes its own (``impact_reading``)."""
 
 
 def _write_saturations(folder: Path, field: str, postings: int, average_length: float) -> None:
