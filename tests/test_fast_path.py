@@ -226,6 +226,22 @@ def test_saved_saturations_are_what_ranking_computes_to_the_bit(
         assert at_once.tolist() == one_by_one
 
 
+def test_saturations_written_a_few_postings_at_a_time_are_the_same(  # type: ignore[no-untyped-def]
+    tiny_index: searchlib.Index, make_index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlib import impact_writing
+    from searchlib.impact_reading import SCORED_FIELDS
+
+    monkeypatch.setattr(impact_writing, "SATURATION_POSTINGS", 3)
+    index = make_index()
+    for field in SCORED_FIELDS:
+        assert tiny_index._impact is not None and index._impact is not None
+        expected = tiny_index._impact.saved_saturations(field, RankingSettings())
+        written = index._impact.saved_saturations(field, RankingSettings())
+        assert expected is not None and written is not None and written.length > 3
+        assert written.numpy().tolist() == expected.numpy().tolist()
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_saved_and_computed_saturations_rank_alike_to_the_last_bit(
     tiny_index: searchlib.Index, query: str, monkeypatch: pytest.MonkeyPatch
