@@ -226,6 +226,26 @@ def test_saved_saturations_are_what_ranking_computes_to_the_bit(
         assert at_once.tolist() == one_by_one
 
 
+def test_an_index_built_without_saturations_ranks_the_same(make_index) -> None:  # type: ignore[no-untyped-def]
+    """Indexes built before saturations were saved compute them per query."""
+    import json
+
+    index = make_index()
+    before = {query: ranked(index, query, False) for query in QUERIES}
+    index.close()
+    (generation,) = index.path.glob("gen-*")
+    meta_path = generation / "impact" / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["saturations"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    for saturations in (generation / "impact").glob("*.saturations.npy"):
+        saturations.unlink()
+    with searchlib.open_index(index.path) as reopened:
+        assert reopened._impact is not None
+        assert reopened._impact.saved_saturations("content", RankingSettings()) is None
+        assert {query: ranked(reopened, query, False) for query in QUERIES} == before
+
+
 def test_saturations_written_a_few_postings_at_a_time_are_the_same(  # type: ignore[no-untyped-def]
     tiny_index: searchlib.Index, make_index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
