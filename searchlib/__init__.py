@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from searchlib.errors import (
         CorpusError,
         IncompatibleIndexError,
+        IndexClosedError,
         IndexLockedError,
         IndexNotFoundError,
         IndexProblem,
@@ -41,6 +42,7 @@ _HOMES = {
     "Hit": "searchlib.models",
     "IncompatibleIndexError": "searchlib.errors",
     "Index": "searchlib.search",
+    "IndexClosedError": "searchlib.errors",
     "IndexInfo": "searchlib.search",
     "IndexLockedError": "searchlib.errors",
     "IndexNotFoundError": "searchlib.errors",
@@ -82,6 +84,7 @@ __all__ = [
     "Hit",
     "IncompatibleIndexError",
     "Index",
+    "IndexClosedError",
     "IndexInfo",
     "IndexLockedError",
     "IndexNotFoundError",

@@ -8,6 +8,7 @@
           +-- IndexNotFoundError
           +-- IncompatibleIndexError   another version, other settings, damaged files
           +-- IndexLockedError          another writer holds the index
+          +-- IndexClosedError          an ``Index`` used after ``close()``
 
 Every message says what was wrong and what to do.  The CLI prints
 ``str(error)`` on one line and exits with status 2.
@@ -47,3 +48,7 @@ class IncompatibleIndexError(IndexProblem):
 
 class IndexLockedError(IndexProblem):
     """Another writer holds the index lock for longer than the wait allowed."""
+
+
+class IndexClosedError(IndexProblem):
+    """An ``Index`` used after it was closed."""

@@ -29,7 +29,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from searchlib.analysis import AnalysisSettings, Analyzer
 from searchlib.analysis.synonym_map import SynonymMap, load_synonym_map
-from searchlib.errors import IncompatibleIndexError, IndexNotFoundError, QuerySyntaxError
+from searchlib.errors import (
+    IncompatibleIndexError,
+    IndexClosedError,
+    IndexNotFoundError,
+    QuerySyntaxError,
+)
 from searchlib.highlight import cut_snippet, make_snippet, spans_from_starts
 from searchlib.impact_reading import ImpactIndex, Ranked
 from searchlib.index_state import (
@@ -118,7 +123,7 @@ class Index:
         self._use_synonyms = use_synonyms
         self._synonyms: SynonymMap | None = None
         self._lazy = lazy
-        self._state = state
+        self._open_state: IndexState | None = state
         self._weighting: Any = None
         self.build_report: BuildReport | None = None
         """What the build did, when this index was opened by ``build_index``."""
@@ -353,6 +358,7 @@ class Index:
     ) -> UpdateReport:
         from searchlib.updating import update_index
 
+        self._still_open()  # before anything is written
         report = update_index(
             source,
             self.path,
@@ -397,8 +403,28 @@ class Index:
             analysis={k: v for k, v in self.manifest["analysis"].items() if k != "stopword_list"},
         )
 
+    @property
+    def _state(self) -> IndexState:
+        return self._still_open()
+
+    @_state.setter
+    def _state(self, state: IndexState) -> None:
+        self._open_state = state
+
+    def _still_open(self) -> IndexState:
+        """The state this index answers from, unless it was closed."""
+        if self._open_state is None:
+            raise IndexClosedError(
+                f"the index at {self.path} was closed: open it again with "
+                f"searchlib.open_index({str(self.path)!r})"
+            )
+        return self._open_state
+
     def close(self) -> None:
-        self._state.close()
+        """Close the index's files; closing it again does nothing."""
+        if self._open_state is not None:
+            self._open_state.close()
+            self._open_state = None
 
     def __enter__(self) -> Index:
         return self

@@ -13,6 +13,7 @@ from searchlib import AnalysisSettings, Article
 from searchlib.errors import (
     CorpusError,
     IncompatibleIndexError,
+    IndexClosedError,
     IndexLockedError,
     IndexNotFoundError,
 )
@@ -126,3 +127,19 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path: Path) -> None:
         assert [h.id for h in reader.search("oil")] == ["b"]
     with searchlib.open_index(tmp_path) as fresh:
         assert [h.id for h in fresh.search("oil")] == ["z"]
+
+
+def test_a_closed_index_says_so_and_closes_again_quietly(tmp_path: Path) -> None:
+    index = searchlib.build_index([Article(id="a", text="Lachin corridor")], tmp_path / "index")
+    assert [hit.id for hit in index.search("Lachin corridor")] == ["a"]
+    index.close()
+    index.close()  # whoosh's readers would raise here
+    for use in (
+        lambda: index.search("Lachin corridor"),
+        lambda: index.document_count,
+        lambda: index.add([Article(id="b", text="more")]),
+    ):
+        with pytest.raises(IndexClosedError, match="was closed: open it again"):
+            use()
+    with searchlib.open_index(tmp_path / "index") as reopened:
+        assert reopened.document_count == 1
