@@ -176,6 +176,13 @@ def vectorised_saturations(
     return saturations
 
 
+def _one_word(concept: Concept | _Gathered) -> bool:
+    """Whether a concept is one word without synonyms: both scorers add
+    its fields' scores straight into the sum, in the same order, so that
+    they agree to the bit."""
+    return len(concept.words) == 1 and not concept.synonyms
+
+
 def rounded(score: float) -> float:
     """A score rounded to 9 decimals as numpy rounds (``np.round``), so
     that equal scores tie the same way on both scorers."""
@@ -427,8 +434,7 @@ class _PythonScorer:
         scores: dict[int, float] = {}
         full: dict[int, int] = {}
         for concept, weight in concepts:
-            if len(concept.words) == 1 and not concept.synonyms:
-                # One word: each field's score goes straight into the sum.
+            if _one_word(concept):  # each field's score straight into the sum
                 for document in self._add_alternative(scores, concept.words[0], None, weight):
                     full[document] = full.get(document, 0) + 1
                 continue
@@ -656,7 +662,7 @@ class _NumpyScorer:
             count = sum(len(docs) for docs, _ in lists)
             these = places[first : first + count]
             first += count
-            if concept.synonyms or len(concept.words) != 1:
+            if not _one_word(concept):
                 add_run()
                 self._add_rows(scores, full, concept, lists, these)
                 continue
