@@ -381,7 +381,7 @@ class Index:
         state = open_state(self.path, self._lazy)  # the old one answers if this fails
         settings = self.analyzer.describe()
         self._state.close()
-        self._state = state
+        self._open_state = state
         if self.analyzer.describe() != settings:  # rebuilt with other settings
             self._synonyms = None
 
@@ -406,10 +406,6 @@ class Index:
     @property
     def _state(self) -> IndexState:
         return self._still_open()
-
-    @_state.setter
-    def _state(self, state: IndexState) -> None:
-        self._open_state = state
 
     def _still_open(self) -> IndexState:
         """The state this index answers from, unless it was closed."""
