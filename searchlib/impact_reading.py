@@ -64,6 +64,9 @@ PYTHON_BEATS_NUMPY_UP_TO = 150
 """Postings up to which Python scores faster than numpy, imported or not
 (numpy's calls cost more than its arithmetic saves)."""
 PHRASE_CACHE_SIZE = 1_000
+PHRASE_SCORES_BUDGET = 2_000_000
+"""Documents, over all phrases, whose phrase scores the numpy scorer keeps
+between searches (12 bytes each, 24 MB at most)."""
 COMPACT_SHARE = 1
 """The numpy scorer works over the documents a query touches only when
 its postings number less than the collection's documents over this
@@ -204,6 +207,7 @@ class ImpactIndex:
         )
         self._term_rows: dict[tuple[str, str], _Postings | None] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self.phrase_scores = PhraseScores()
         self._arrays: list[MappedArray] = []
         try:
             self._docs = {f: self._map(folder / f"{f}.docs.npy") for f in SCORED_FIELDS}
@@ -410,6 +414,40 @@ class ImpactIndex:
                 return []
         assert candidates is not None
         return self.vectors.phrase_documents(field, candidates, terms)
+
+
+class PhraseScores:
+    """The numpy scorer's (documents, scores) of phrases, kept between
+    searches: a multi-word synonym ("united states" for US) is scored once,
+    not in every search that expands to it.  The phrases kept hold at most
+    ``budget`` documents in all, the oldest dropped first.  The arrays are
+    read only: every search shares them."""
+
+    def __init__(self, budget: int = PHRASE_SCORES_BUDGET) -> None:
+        self.budget = budget
+        self._kept: dict[tuple[str, tuple[str, ...], float, float], tuple[Any, Any]] = {}
+        self.documents = 0
+        """How many documents the kept phrases hold in all."""
+
+    def get(
+        self, field: str, terms: tuple[str, ...], ranking: RankingSettings
+    ) -> tuple[Any, Any] | None:
+        return self._kept.get((field, terms, ranking.k1, ranking.b))
+
+    def keep(
+        self, field: str, terms: tuple[str, ...], ranking: RankingSettings, scored: tuple[Any, Any]
+    ) -> None:
+        documents, scores = scored
+        key = (field, terms, ranking.k1, ranking.b)
+        kept = self._kept
+        if len(documents) > self.budget or key in kept:
+            return
+        documents.flags.writeable = False
+        scores.flags.writeable = False
+        kept[key] = scored
+        self.documents += len(documents)
+        while self.documents > self.budget:
+            self.documents -= len(kept.pop(next(iter(kept)))[0])
 
 
 class _Gathered(NamedTuple):
@@ -760,13 +798,21 @@ class _NumpyScorer:
         return weighted
 
     def _alternative_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
-        np = self.np
         if len(terms) == 1:
             return self._term_scores(field, terms[0])
+        kept = self.index.phrase_scores
+        scored = kept.get(field, terms, self.ranking)
+        if scored is None:
+            scored = self._phrase_scores(field, terms)
+            kept.keep(field, terms, self.ranking, scored)
+        return scored
+
+    def _phrase_scores(self, field: str, terms: tuple[str, ...]) -> tuple[Any, Any]:
+        np = self.np
         where = np.asarray(self.index.phrase_documents(field, terms), dtype=np.int32)
-        if len(where) == 0:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
         total = np.zeros(len(where), dtype=np.float64)
+        if len(where) == 0:
+            return where, total
         for term in terms:  # a phrase scores as the sum of its words' scores
             docs, values = self._term_scores(field, term)
             positions = np.searchsorted(docs, where)

@@ -199,6 +199,41 @@ def test_python_and_numpy_scorers_agree_to_the_last_bit(
                 assert numpy == [python, python]
 
 
+def test_phrase_scores_are_kept_between_searches_within_their_budget(
+    tiny_index: searchlib.Index,
+) -> None:
+    import numpy as np
+
+    from searchlib.impact_reading import PhraseScores, _NumpyScorer, _PythonScorer
+
+    impact = tiny_index._impact
+    assert impact is not None
+    impact.phrase_scores = PhraseScores()
+    compiled = tiny_index.compile("Artsakh")  # expands to the phrase "nagorno karabakh"
+    assert compiled.concepts is not None
+    expected = _PythonScorer(impact, tiny_index.ranking).rank(compiled.concepts, 50, True)
+    for _ in range(2):  # scored, then taken from what was kept
+        scorer = _NumpyScorer(impact, tiny_index.ranking)
+        assert scorer.rank(compiled.concepts, 50, True) == expected
+        assert impact.phrase_scores.documents > 0
+    phrase = ("nagorno", "karabakh")
+    kept = impact.phrase_scores.get("content", phrase, tiny_index.ranking)
+    assert kept is not None and not kept[1].flags.writeable
+    assert impact.phrase_scores.get("content", phrase, RankingSettings(k1=0.7)) is None
+
+    small = PhraseScores(budget=5)
+    ranking = RankingSettings()
+    three = (np.arange(3, dtype=np.int32), np.ones(3))
+    small.keep("content", ("a", "b"), ranking, three)
+    small.keep("content", ("c", "d"), ranking, (three[0].copy(), three[1].copy()))
+    assert small.documents == 3  # the oldest made room
+    assert small.get("content", ("a", "b"), ranking) is None
+    assert small.get("content", ("c", "d"), ranking) is not None
+    small.keep("title", ("e", "f"), ranking, (np.arange(6, dtype=np.int32), np.ones(6)))
+    assert small.get("title", ("e", "f"), ranking) is None  # larger than the whole budget
+    assert small.documents == 3
+
+
 def test_saved_saturations_are_what_ranking_computes_to_the_bit(
     tiny_index: searchlib.Index,
 ) -> None:
