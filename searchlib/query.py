@@ -236,9 +236,9 @@ class QueryCompiler:
         """One concept per word, phrase, or run of words that a synonym rule
         matched (with the rule's alternatives)."""
         units: list[tuple[TermPhrase, str | None, bool]] = []  # terms, field, quoted
-        self.analyzer.look_up_stems(node.text for node in nodes)
-        for node in nodes:
-            terms = tuple(self.analyzer.terms(node.text))
+        analysed = self.analyzer.terms_of_each(node.text for node in nodes)
+        for node, node_terms in zip(nodes, analysed, strict=True):
+            terms = tuple(node_terms)
             self._count_terms(terms)
             if terms:
                 units.append((terms, node.field, isinstance(node, Phrase)))
@@ -277,7 +277,7 @@ class QueryCompiler:
     ) -> int | None:
         """The end of the longest run of whole units from ``start`` that a
         synonym rule matches, all in one field; None if no rule does."""
-        if self.synonyms is None or not len(self.synonyms):
+        if self.synonyms is None or not self.synonyms.may_start(units[start][0][0]):
             return None
         target = units[start][1]
         terms: list[str] = []

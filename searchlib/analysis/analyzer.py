@@ -144,19 +144,28 @@ class Analyzer:
         analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
         return [t for t in analysed if t is not None]
 
-    def look_up_stems(self, texts: Iterable[str]) -> None:
-        """Fetch at once the saved stems of the words of ``texts`` not seen
-        yet: a query's new words cost one look-up, not one each."""
-        if self.stem_filter.known_stems is None:
-            return
+    def terms_of_each(self, texts: Iterable[str]) -> list[list[str]]:
+        """The index terms of each text (``terms``), the saved stems of
+        their new words fetched at once: a query's new words cost one
+        look-up, not one each."""
         cache = self._word_cache
-        unstemmed = self.filters[:-1]  # every filter but stemming, the last
-        forms = []
-        for text in texts:
-            for word in self.tokenizer.words(text):
-                if word not in cache and (form := self._run_filters(word, unstemmed)):
-                    forms.append(form)
-        self.stem_filter.look_up(forms)
+        words_of = [self.tokenizer.words(text) for text in texts]
+        if self.stem_filter.known_stems is not None:
+            unstemmed = self.filters[:-1]  # every filter but stemming, the last
+            forms = [
+                form
+                for words in words_of
+                for word in words
+                if word not in cache and (form := self._run_filters(word, unstemmed))
+            ]
+            if forms:
+                self.stem_filter.look_up(forms)
+        term = self.term
+        analysed = []
+        for words in words_of:
+            found = [cache[w] if w in cache else term(w) for w in words]
+            analysed.append([t for t in found if t is not None])
+        return analysed
 
     def terms_and_starts(self, text: str) -> tuple[list[str], list[int]]:
         """The index terms of a text, in order, and where each one's token

@@ -125,7 +125,17 @@ class SynonymMap:
 
     def __contains__(self, phrase: object) -> bool:
         """Whether a rule gives ``phrase`` alternatives."""
-        return isinstance(phrase, tuple) and bool(self._alternatives.get(phrase))
+        if not isinstance(phrase, tuple):
+            return False
+        alternatives = self._alternatives
+        if isinstance(alternatives, _JoinedTable):  # without converting them
+            return alternatives.has_alternatives(phrase)
+        return bool(alternatives.get(phrase))
+
+    def may_start(self, term: str) -> bool:
+        """Whether some phrase with alternatives starts with ``term`` (a
+        quick test most words of a query fail)."""
+        return term in self._prefixes or (term,) in self
 
     def extends(self, phrase: Phrase) -> bool:
         """Whether a longer phrase with alternatives starts with ``phrase``
@@ -181,6 +191,9 @@ class _JoinedTable(Mapping[Phrase, Collection[Phrase]]):
 
     def __contains__(self, phrase: object) -> bool:
         return isinstance(phrase, tuple) and " ".join(phrase) in self._joined
+
+    def has_alternatives(self, phrase: Phrase) -> bool:
+        return bool(self._joined.get(" ".join(phrase)))
 
     def __iter__(self) -> Iterator[Phrase]:
         return (tuple(phrase.split(" ")) for phrase in self._joined)
