@@ -145,11 +145,13 @@ class Ranked:
 
 
 class _Postings(NamedTuple):
-    """Where one term's postings in one field lie in the arrays."""
+    """Where one term's postings in one field lie in the arrays, and the
+    term's idf there (``ranking.bm25_idf``)."""
 
     field: str
     start: int
     size: int
+    idf: float
 
 
 def _query_terms(concepts: Sequence[tuple[Concept, float]]) -> list[str]:
@@ -206,6 +208,8 @@ class ImpactIndex:
             check_same_thread=False,
         )
         self._term_rows: dict[tuple[str, str], _Postings | None] = {}
+        self._terms_in_every_field: set[str] = set()
+        """Terms whose rows in every scored field are in ``_term_rows``."""
         self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self.phrase_scores = PhraseScores()
         self._arrays: list[MappedArray] = []
@@ -261,26 +265,35 @@ class ImpactIndex:
         """Read where the postings of ``terms`` in ``fields`` are, those not
         read yet, in one statement."""
         rows = self._term_rows
-        wanted = [
-            term
-            for term in dict.fromkeys(terms)
-            if any((field, term) not in rows for field in fields)
-        ]
+        every_field = fields == SCORED_FIELDS
+        if every_field:
+            complete = self._terms_in_every_field
+            wanted = [term for term in dict.fromkeys(terms) if term not in complete]
+        else:
+            wanted = [
+                term
+                for term in dict.fromkeys(terms)
+                if any((field, term) not in rows for field in fields)
+            ]
         if not wanted:
             return
         if len(rows) + len(wanted) * len(fields) > _TERM_CACHE_LIMIT:
             rows.clear()
+            self._terms_in_every_field.clear()
         select = (
             "SELECT field, term, start, count FROM terms "
             f"WHERE field IN ({','.join('?' * len(fields))}) AND term IN"
         )
+        documents = self.document_count
         found = {
-            (field, term): _Postings(field, start, count)
+            (field, term): _Postings(field, start, count, bm25_idf(documents, count))
             for field, term, start, count in select_in(self._terms, select, wanted, fields)
         }
         for term in wanted:
             for field in fields:
                 rows[field, term] = found.get((field, term))
+        if every_field:
+            self._terms_in_every_field.update(wanted)
 
     def saved_saturations(self, field: str, ranking: RankingSettings) -> MappedArray | None:
         """The build's ``bm25_saturation`` of each posting in ``field``, if
@@ -295,7 +308,8 @@ class ImpactIndex:
 
     def idf(self, field: str, term: str) -> float:
         """BM25 idf of a term in a field (``query.TermStatistics``)."""
-        return bm25_idf(self.document_count, self.document_frequency(field, term))
+        postings = self._postings(field, term)
+        return postings.idf if postings else bm25_idf(self.document_count, 0)
 
     def _idf_sum(self, field: str, terms: tuple[str, ...]) -> float:
         """The idfs of ``terms`` in ``field``, added up (a phrase's weight in BM25)."""
@@ -320,21 +334,21 @@ class ImpactIndex:
         documents that hold every concept fully come first; ties in score
         go by id.
         """
-        self._look_up(SCORED_FIELDS, _query_terms(concepts))
+        terms = _query_terms(concepts)
+        self._look_up(SCORED_FIELDS, terms)
         most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
-        in_python = self._touched(concepts) <= most
+        in_python = self._touched(terms) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
         return scorer(self, ranking).rank(concepts, limit, all_words_first)
 
-    def _touched(self, concepts: Sequence[tuple[Concept, float]]) -> int:
-        """How many postings scoring ``concepts`` reads."""
+    def _touched(self, terms: Sequence[str]) -> int:
+        """How many postings scoring ``terms`` (looked up) reads."""
+        rows = self._term_rows
         return sum(
             postings.size
-            for concept, _ in concepts
-            for terms in concept.terms
             for term in terms
             for field in SCORED_FIELDS
-            if (postings := self._postings(field, term)) is not None
+            if (postings := rows[field, term]) is not None
         )
 
     def _weights(
@@ -536,7 +550,7 @@ class _PythonScorer:
         for term in terms:  # a phrase scores as the sum of its words' scores
             postings = index._postings(field, term)
             assert postings is not None  # every phrase document holds every word
-            idf = bm25_idf(index.document_count, postings.size)
+            idf = postings.idf
             start, end = postings.start, postings.start + postings.size
             saturations = self._saturations(field, start, end)
             for position, document in enumerate(where):
@@ -549,7 +563,7 @@ class _PythonScorer:
         if postings is None:
             return []
         start, end = postings.start, postings.start + postings.size
-        idf = bm25_idf(self.index.document_count, postings.size)
+        idf = postings.idf
         return [
             (document, idf * saturation)
             for document, saturation in zip(
@@ -594,12 +608,17 @@ class _NumpyScorer:
         self.ranking = ranking
         self.compact = compact
         self._scores: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._nothing = (numpy.empty(0, dtype=numpy.int32), numpy.empty(0))
+        """The (documents, scores) of a term no document holds."""
+        self._plain_weights = index._weights(ranking, (), None)
+        """(field, weight) of any word or phrase that is not a synonym."""
 
     def rank(
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
         terms = _query_terms(concepts)
+        self.index._look_up(SCORED_FIELDS, terms)
         for field in SCORED_FIELDS:
             self._score_terms(field, terms)
         # Each concept's alternatives -- its words, then each synonym -- as
@@ -696,23 +715,26 @@ class _NumpyScorer:
 
         first = 0
         for concept in concepts:
-            lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
-            count = sum(len(docs) for docs, _ in lists)
-            these = places[first : first + count]
-            first += count
             if not _one_word(concept):
+                lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
+                count = sum(len(docs) for docs, _ in lists)
                 add_run()
-                self._add_rows(scores, full, concept, lists, these)
+                self._add_rows(scores, full, concept, lists, places[first : first + count])
+                first += count
                 continue
+            lists = concept.words[0]
             if not lists:  # no document holds it
                 continue
+            held = len(lists[0][0])  # the whole article's documents, listed first
+            count = held + len(lists[1][0]) if len(lists) > 1 else held
+            these = places[first : first + count]
+            first += count
             run_slots.append(these)
             # times 1.0 changes no bit: most concepts are written once
-            run_values += [
-                values if concept.weight == 1.0 else values * concept.weight for _, values in lists
-            ]
-            if full is not None:  # the whole article's documents, listed first
-                full[these[: len(lists[0][0])]] += 1
+            weight = concept.weight
+            run_values += [values if weight == 1.0 else values * weight for _, values in lists]
+            if full is not None:
+                full[these[:held]] += 1
         add_run()
 
     def _add_rows(
@@ -791,7 +813,12 @@ class _NumpyScorer:
         """(documents, weighted scores) of an alternative in each field it
         is scored in."""
         weighted = []
-        for field, weight in self.index._weights(self.ranking, terms, synonym_of):
+        weights = (
+            self._plain_weights
+            if synonym_of is None
+            else self.index._weights(self.ranking, terms, synonym_of)
+        )
+        for field, weight in weights:
             docs, values = self._alternative_scores(field, terms)
             if len(docs):  # times 1.0 (the whole article's field) changes no bit
                 weighted.append((docs, values if weight == 1.0 else values * weight))
@@ -832,25 +859,23 @@ class _NumpyScorer:
         or, for other k1 and b, computed for all their postings at once."""
         np = self.np
         index = self.index
-        index._look_up((field,), terms)
+        scores = self._scores
         found = []
         for term in terms:
             postings = index._postings(field, term)
             if postings is None:
-                self._scores[field, term] = (np.empty(0, dtype=np.int32), np.empty(0))
+                scores[field, term] = self._nothing
             else:
                 found.append((term, postings))
         if not found:
             return
         all_docs = index._docs[field].numpy()
-        count = index.document_count
         saved = index.saved_saturations(field, self.ranking)
         if saved is not None:  # idf times the build's saturations, term by term
             all_saturations = saved.numpy()
-            for term, postings in found:
-                span = slice(postings.start, postings.start + postings.size)
-                idf = bm25_idf(count, postings.size)
-                self._scores[field, term] = (all_docs[span], all_saturations[span] * idf)
+            for term, (_, start, size, idf) in found:
+                end = start + size
+                scores[field, term] = (all_docs[start:end], all_saturations[start:end] * idf)
             return
         spans = [slice(p.start, p.start + p.size) for _, p in found]
         docs = np.concatenate([all_docs[span] for span in spans])
@@ -862,7 +887,7 @@ class _NumpyScorer:
             index._average[field],
             self.ranking,
         )
-        values *= np.repeat([bm25_idf(count, p.size) for _, p in found], [p.size for _, p in found])
+        values *= np.repeat([p.idf for _, p in found], [p.size for _, p in found])
         start = 0
         for term, postings in found:
             end = start + postings.size
