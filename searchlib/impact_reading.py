@@ -181,11 +181,19 @@ def vectorised_saturations(
     return saturations
 
 
-def _one_word(concept: Concept | _Gathered) -> bool:
-    """Whether a concept is one word without synonyms: both scorers add
-    its fields' scores straight into the sum, in the same order, so that
-    they agree to the bit."""
-    return len(concept.words) == 1 and not concept.synonyms
+def _plain_word(concept: Concept) -> bool:
+    """Whether a concept is one word of one term, without synonyms.
+
+    Both scorers add up these concepts first, every one's score in the
+    whole article in the query's order and then every one's in the title,
+    straight into the sum; then the other concepts, one at a time.  The
+    order is the same for both, so that they agree to the bit."""
+    return len(concept.words) == 1 and len(concept.words[0]) == 1 and not concept.synonyms
+
+
+def _plain_words(concepts: Sequence[tuple[Concept, float]]) -> list[tuple[str, float]]:
+    """The term and weight of each plain word (``_plain_word``), in order."""
+    return [(concept.words[0][0], weight) for concept, weight in concepts if _plain_word(concept)]
 
 
 def rounded(score: float) -> float:
@@ -473,6 +481,17 @@ class _Gathered(NamedTuple):
     synonyms: list[list[tuple[Any, Any]]]
 
 
+class _PlainPostings(NamedTuple):
+    """The plain words' postings, as the numpy scorer adds them up."""
+
+    documents: list[Any]
+    """Each word's documents in each field, in order."""
+    scores: Any
+    """Their scores, in the same order, in one array."""
+    in_article: int
+    """How many come first from the whole article's field (``content``)."""
+
+
 class _PythonScorer:
     """BM25 over memoryviews, document by document, in dictionaries."""
 
@@ -485,10 +504,15 @@ class _PythonScorer:
     ) -> Ranked:
         scores: dict[int, float] = {}
         full: dict[int, int] = {}
+        plain = _plain_words(concepts)
+        for field, field_weight in self.index._weights(self.ranking, (), None):
+            for term, weight in plain:
+                for document, value in self._term_scores(field, term):
+                    scores[document] = scores.get(document, 0.0) + value * field_weight * weight
+                    if field == CONTENT:  # the whole article: who holds the word
+                        full[document] = full.get(document, 0) + 1
         for concept, weight in concepts:
-            if _one_word(concept):  # each field's score straight into the sum
-                for document in self._add_alternative(scores, concept.words[0], None, weight):
-                    full[document] = full.get(document, 0) + 1
+            if _plain_word(concept):
                 continue
             words_score: dict[int, float] = {}
             words_held: dict[int, int] = {}
@@ -523,18 +547,14 @@ class _PythonScorer:
         return Ranked(top, [scores[document] for document in top], total)
 
     def _add_alternative(
-        self,
-        scores: dict[int, float],
-        terms: tuple[str, ...],
-        synonym_of: tuple[str, ...] | None,
-        times: float = 1.0,
+        self, scores: dict[int, float], terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
     ) -> set[int]:
-        """Add a word's (or phrase's) weighted score in each field, ``times``
-        over, to ``scores``; return which documents hold it."""
+        """Add a word's (or phrase's) weighted score in each field to
+        ``scores``; return which documents hold it."""
         held: set[int] = set()
         for field, weight in self.index._weights(self.ranking, terms, synonym_of):
             for document, value in self._alternative_scores(field, terms):
-                scores[document] = scores.get(document, 0.0) + value * weight * times
+                scores[document] = scores.get(document, 0.0) + value * weight
                 held.add(document)
         return held
 
@@ -617,21 +637,25 @@ class _NumpyScorer:
         self, concepts: Sequence[tuple[Concept, float]], limit: int, all_words_first: bool
     ) -> Ranked:
         np = self.np
-        terms = _query_terms(concepts)
-        self.index._look_up(SCORED_FIELDS, terms)
+        self.index._look_up(SCORED_FIELDS, _query_terms(concepts))
+        plain = _plain_words(concepts)
+        others = [(concept, weight) for concept, weight in concepts if not _plain_word(concept)]
+        plain_postings = self._plain_postings(plain)
+        # Each other concept's alternatives -- its words, then each synonym
+        # -- as weighted scores, field by field.
+        other_terms = _query_terms(others)
         for field in SCORED_FIELDS:
-            self._score_terms(field, terms)
-        # Each concept's alternatives -- its words, then each synonym -- as
-        # weighted scores, field by field.
+            self._score_terms(field, other_terms)
         gathered = [
             _Gathered(
                 weight,
                 [self._weighted_scores(word, None) for word in concept.words],
                 [self._weighted_scores(synonym, concept.original) for synonym in concept.synonyms],
             )
-            for concept, weight in concepts
+            for concept, weight in others
         ]
-        postings = [
+        postings = [] if plain_postings is None else list(plain_postings.documents)
+        postings += [
             docs
             for concept in gathered
             for alternative in (*concept.words, *concept.synonyms)
@@ -643,9 +667,22 @@ class _NumpyScorer:
             places = np.concatenate(postings) if postings else np.empty(0, dtype=np.int32)
         else:
             n, places = len(compacted[0]), compacted[1]
-        scores = np.zeros(n, dtype=np.float64)
-        full = np.zeros(n, dtype=np.int32) if all_words_first else None
-        self._add_concepts(scores, full, gathered, places)
+        # The plain words' scores, added in order (``bincount`` adds each
+        # document's from 0.0 in the order given), then the other concepts'.
+        first = 0 if plain_postings is None else len(plain_postings.scores)
+        if plain_postings is not None:
+            scores = np.bincount(places[:first], weights=plain_postings.scores, minlength=n)
+        else:
+            scores = np.zeros(n, dtype=np.float64)
+        full = None
+        if all_words_first:  # the whole article's postings say who holds a word
+            held = 0 if plain_postings is None else plain_postings.in_article
+            full = np.bincount(places[:held], minlength=n).astype(np.int32)
+        for concept in gathered:
+            lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
+            count = sum(len(docs) for docs, _ in lists)
+            self._add_rows(scores, full, concept, lists, places[first : first + count])
+            first += count
         if compacted is None:
             if self.ranking.synonym_weight > 0 and self.ranking.title_weight >= 0:
                 # Every posting then adds a positive score (idf, saturation
@@ -682,60 +719,6 @@ class _NumpyScorer:
             )
         order = np.lexsort((id_order, -rounded_scores, ~first_tier))[:limit]
         return Ranked(candidates[order].tolist(), candidate_scores[order].tolist(), total)
-
-    def _add_concepts(
-        self,
-        scores: npt.NDArray[np.float64],
-        full: npt.NDArray[np.int32] | None,
-        concepts: list[_Gathered],
-        places: Any,
-    ) -> None:
-        """Add the scores of ``concepts``, in order, to ``scores`` and, into
-        ``full``, whether each document holds each of them fully; the
-        places of their postings (in order) are ``places``.
-
-        Each document's score is added up in the order the Python scorer
-        adds it, so the sums are the same to the last bit.  Most concepts
-        are one word without synonyms: each field's score goes straight
-        into the sum, and a run of such concepts goes into ``scores`` in one
-        ``add.at`` (which adds in the order given).  A document holding the
-        word holds it in the whole article (``content`` is the title and the
-        body), so the article's postings say who holds it fully.  Other
-        concepts are scored one at a time (``_add_rows``).
-        """
-        np = self.np
-        run_slots: list[Any] = []
-        run_values: list[Any] = []
-
-        def add_run() -> None:
-            if run_slots:
-                np.add.at(scores, np.concatenate(run_slots), np.concatenate(run_values))
-                run_slots.clear()
-                run_values.clear()
-
-        first = 0
-        for concept in concepts:
-            if not _one_word(concept):
-                lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
-                count = sum(len(docs) for docs, _ in lists)
-                add_run()
-                self._add_rows(scores, full, concept, lists, places[first : first + count])
-                first += count
-                continue
-            lists = concept.words[0]
-            if not lists:  # no document holds it
-                continue
-            held = len(lists[0][0])  # the whole article's documents, listed first
-            count = held + len(lists[1][0]) if len(lists) > 1 else held
-            these = places[first : first + count]
-            first += count
-            run_slots.append(these)
-            # times 1.0 changes no bit: most concepts are written once
-            weight = concept.weight
-            run_values += [values if weight == 1.0 else values * weight for _, values in lists]
-            if full is not None:
-                full[these[:held]] += 1
-        add_run()
 
     def _add_rows(
         self,
@@ -782,6 +765,68 @@ class _NumpyScorer:
             if concept.synonyms:
                 whole |= by_alternative[words:].any(axis=0)
             full += whole
+
+    def _plain_postings(self, plain: list[tuple[str, float]]) -> _PlainPostings | None:
+        """The postings of the plain words (term, weight) and their weighted
+        scores, in the order they are added up (every word's in the whole
+        article, then every word's in the title); None if no document holds
+        any.  A score is idf times saturation, times the field's weight,
+        times the word's (as the Python scorer multiplies them), written
+        straight into one array for every word: a long query's words cost
+        a call or two each, and no copies."""
+        np = self.np
+        index = self.index
+        rows = index._term_rows
+        fields = []
+        for field, field_weight in self._plain_weights:
+            found = [
+                (postings, weight)
+                for term, weight in plain
+                if (postings := rows[field, term]) is not None
+            ]
+            if found:
+                fields.append((field, field_weight, found))
+        if not fields:
+            return None
+        total = sum(postings.size for *_, found in fields for postings, _ in found)
+        docs: list[Any] = []
+        values = np.empty(total, dtype=np.float64)
+        start = 0
+        for field, field_weight, found in fields:
+            end = start + sum(postings.size for postings, _ in found)
+            spans = [slice(p.start, p.start + p.size) for p, _ in found]
+            field_docs = [index._docs[field].numpy()[span] for span in spans]
+            docs += field_docs
+            field_values = values[start:end]
+            saved = index.saved_saturations(field, self.ranking)
+            saturations = None
+            if saved is None:
+                tfs = index._tfs[field].numpy()
+                field_values[:] = vectorised_saturations(
+                    np,
+                    np.concatenate([tfs[span] for span in spans]),
+                    index._lengths[field].numpy()[np.concatenate(field_docs)],
+                    index._average[field],
+                    self.ranking,
+                )
+            else:
+                saturations = saved.numpy()
+            # A word at a time, in place: one pass over its postings.
+            at = 0
+            for (postings, weight), span in zip(found, spans, strict=True):
+                these = field_values[at : at + postings.size]
+                at += postings.size
+                if saturations is None:
+                    these *= postings.idf
+                else:
+                    np.multiply(saturations[span], postings.idf, out=these)
+                if field_weight != 1.0:  # times 1.0 would change no bit
+                    these *= field_weight
+                if weight != 1.0:
+                    these *= weight
+            start = end
+        in_article = sum(postings.size for postings, _ in fields[0][2])
+        return _PlainPostings(docs, values, in_article)
 
     def _touched_documents(self, postings: list[Any]) -> tuple[Any, Any] | None:
         """The documents the postings hold, ascending, and the place among

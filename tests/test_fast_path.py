@@ -406,3 +406,67 @@ def test_a_query_looks_up_its_new_words_stems_in_one_statement(make_index) -> No
         statements.clear()
         index.compile("corridors convoys", "natural")  # seen: no look-up
         assert statements == []
+
+
+def test_the_scorers_add_up_long_queries_in_the_same_order(make_index) -> None:  # type: ignore[no-untyped-def]
+    """Many words, in titles and bodies, with repeats: sums of many terms
+    differ in their last bits when added in another order, which the
+    tiny corpus's short queries seldom show."""
+    import random
+
+    from searchlib.impact_reading import _NumpyScorer, _PythonScorer
+
+    chooser = random.Random(7)
+    words = [f"word{letter}{number}" for letter in "abcdefgh" for number in range(5)]
+    frequent = words[:8]
+    articles = [
+        Article(
+            id=f"doc-{n:03d}",
+            title=" ".join(chooser.choices(words, k=chooser.randint(3, 9))),
+            text=" ".join(chooser.choices(frequent + words, k=chooser.randint(20, 80))),
+        )
+        for n in range(150)
+    ]
+    index = make_index(articles)
+    impact = index._impact
+    assert impact is not None
+    differ = 0
+    for seed in range(6):
+        query = " ".join(random.Random(seed).choices(words, k=25))
+        compiled = index.compile(query, "natural")
+        assert compiled.concepts is not None
+        for ranking in (
+            index.ranking,
+            RankingSettings(k1=0.7, b=0.3, title_weight=3.0),
+            RankingSettings(title_weight=0),  # the whole article's postings alone
+        ):
+            python, *numpy = (
+                scorer.rank(compiled.concepts, 150, True)
+                for scorer in (
+                    _PythonScorer(impact, ranking),
+                    _NumpyScorer(impact, ranking, compact=True),
+                    _NumpyScorer(impact, ranking, compact=False),
+                )
+            )
+            assert numpy == [python, python]
+            in_another_order = _scores_word_by_word(impact, ranking, compiled.concepts)
+            differ += sum(
+                in_another_order[document] != score
+                for document, score in zip(python.documents, python.scores, strict=True)
+            )
+    assert differ > 0  # the order matters here, so the agreement above means something
+
+
+def _scores_word_by_word(impact, ranking, concepts):  # type: ignore[no-untyped-def]
+    """Each document's score with each word's fields added one after
+    the other (content, title, next word): the same terms in another order."""
+    from searchlib.impact_reading import _PythonScorer
+
+    scorer = _PythonScorer(impact, ranking)
+    scores: dict[int, float] = {}
+    for concept, weight in concepts:
+        (term,) = concept.words[0]
+        for field, field_weight in impact._weights(ranking, (), None):
+            for document, value in scorer._term_scores(field, term):
+                scores[document] = scores.get(document, 0.0) + value * field_weight * weight
+    return scores
