@@ -58,8 +58,10 @@ SCORED_FIELDS = (CONTENT, "title")
 FIELD_WEIGHTS = (("content", False), ("title", True))
 """Scored fields, and whether ``title_weight`` multiplies the field's score."""
 PYTHON_UP_TO_POSTINGS = 20_000
-"""Postings a query may touch to be scored in Python while numpy is not
-imported: about what Python scores in the time numpy takes to import."""
+"""Postings the first query of an index may touch to be scored in Python
+while numpy is not imported: about what Python scores in the time numpy
+takes to import.  A process that asks a second query is likely to ask
+many; numpy is worth importing for it."""
 PYTHON_BEATS_NUMPY_UP_TO = 150
 """Postings up to which Python scores faster than numpy, imported or not
 (numpy's calls cost more than its arithmetic saves)."""
@@ -217,6 +219,7 @@ class ImpactIndex:
         )
         self._term_rows: dict[tuple[str, str], _Postings | None] = {}
         self._terms_in_every_field: set[str] = set()
+        self._ranked_before = False
         """Terms whose rows in every scored field are in ``_term_rows``."""
         self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self.phrase_scores = PhraseScores()
@@ -344,7 +347,12 @@ class ImpactIndex:
         """
         terms = _query_terms(concepts)
         self._look_up(SCORED_FIELDS, terms)
-        most = PYTHON_UP_TO_POSTINGS if "numpy" not in sys.modules else PYTHON_BEATS_NUMPY_UP_TO
+        first = not self._ranked_before
+        self._ranked_before = True
+        if first and "numpy" not in sys.modules:
+            most = PYTHON_UP_TO_POSTINGS
+        else:
+            most = PYTHON_BEATS_NUMPY_UP_TO
         in_python = self._touched(terms) <= most
         scorer = _PythonScorer if in_python else _NumpyScorer
         return scorer(self, ranking).rank(concepts, limit, all_words_first)

@@ -470,3 +470,29 @@ def _scores_word_by_word(impact, ranking, concepts):  # type: ignore[no-untyped-
             for document, value in scorer._term_scores(field, term):
                 scores[document] = scores.get(document, 0.0) + value * field_weight * weight
     return scores
+
+
+def test_numpy_is_imported_from_the_second_query_on(make_index) -> None:  # type: ignore[no-untyped-def]
+    """A fresh process's first query is scored in Python when that is
+    quicker than importing numpy; a process asking more pays the import
+    once rather than slow queries every time."""
+    import subprocess
+    import sys
+
+    index = make_index()
+    program = (
+        "import sys\n"
+        "from searchlib import impact_reading\n"
+        "import searchlib\n"
+        "impact_reading.PYTHON_BEATS_NUMPY_UP_TO = 0\n"
+        f"index = searchlib.open_index({str(index.path)!r}, lazy=True)\n"
+        "first = [hit.id for hit in index.search('Lachin corridor', snippets=False)]\n"
+        "print('AFTER FIRST', 'numpy' in sys.modules)\n"
+        "second = [hit.id for hit in index.search('Lachin corridor', snippets=False)]\n"
+        "print('AFTER SECOND', 'numpy' in sys.modules, first == second and bool(first))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "AFTER FIRST False" in done.stdout
+    assert "AFTER SECOND True True" in done.stdout
