@@ -363,9 +363,6 @@ def test_a_lazy_index_moves_on_when_the_index_changed_before_whoosh_opened(make_
 def test_the_command_line_search_imports_only_what_it_needs(make_index) -> None:  # type: ignore[no-untyped-def]
     """Neither whoosh, numpy nor nltk, nor the corpus readers or the synonym
     file format: a fresh process pays for every module it imports."""
-    import subprocess
-    import sys
-
     index = make_index()
     program = (
         "import sys\n"
@@ -381,11 +378,19 @@ def test_the_command_line_search_imports_only_what_it_needs(make_index) -> None:
         "loaded = sorted(names & unneeded)\n"
         "print('LOADED', loaded)\n"
     )
+    printed = _printed_by_a_fresh_process(program)
+    assert "Lachin" in printed
+    assert "LOADED []" in printed
+
+
+def _printed_by_a_fresh_process(program: str) -> str:
+    import subprocess
+    import sys
+
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120
     )
-    assert "Lachin" in done.stdout
-    assert "LOADED []" in done.stdout
+    return done.stdout
 
 
 def test_a_query_looks_up_its_new_words_stems_in_one_statement(make_index) -> None:  # type: ignore[no-untyped-def]
@@ -476,9 +481,6 @@ def test_numpy_is_imported_from_the_second_query_on(make_index) -> None:  # type
     """A fresh process's first query is scored in Python when that is
     quicker than importing numpy; a process asking more pays the import
     once rather than slow queries every time."""
-    import subprocess
-    import sys
-
     index = make_index()
     program = (
         "import sys\n"
@@ -491,8 +493,6 @@ def test_numpy_is_imported_from_the_second_query_on(make_index) -> None:  # type
         "second = [hit.id for hit in index.search('Lachin corridor', snippets=False)]\n"
         "print('AFTER SECOND', 'numpy' in sys.modules, first == second and bool(first))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert "AFTER FIRST False" in done.stdout
-    assert "AFTER SECOND True True" in done.stdout
+    printed = _printed_by_a_fresh_process(program)
+    assert "AFTER FIRST False" in printed
+    assert "AFTER SECOND True True" in printed
