@@ -219,8 +219,9 @@ class ImpactIndex:
         )
         self._term_rows: dict[tuple[str, str], _Postings | None] = {}
         self._terms_in_every_field: set[str] = set()
-        self._ranked_before = False
         """Terms whose rows in every scored field are in ``_term_rows``."""
+        self._ranked_before = False
+        """Whether a query was ranked (``PYTHON_UP_TO_POSTINGS``)."""
         self._phrases: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self.phrase_scores = PhraseScores()
         self._arrays: list[MappedArray] = []
