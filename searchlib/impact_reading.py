@@ -292,6 +292,7 @@ class ImpactIndex:
         if len(rows) + len(wanted) * len(fields) > _TERM_CACHE_LIMIT:
             rows.clear()
             self._terms_in_every_field.clear()
+            wanted = list(dict.fromkeys(terms))  # every one is read again
         select = (
             "SELECT field, term, start, count FROM terms "
             f"WHERE field IN ({','.join('?' * len(fields))}) AND term IN"

@@ -496,3 +496,19 @@ def test_numpy_is_imported_from_the_second_query_on(make_index) -> None:  # type
     printed = _printed_by_a_fresh_process(program)
     assert "AFTER FIRST False" in printed
     assert "AFTER SECOND True True" in printed
+
+
+def test_queries_rank_alike_when_the_term_cache_fills_up(
+    make_index, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The rows of terms read are dropped all together when they grow too
+    many, in the middle of a query's look-up: its terms are read again."""
+    from searchlib import impact_reading
+
+    index = make_index()
+    expected = [ranked(index, query, False) for query in QUERIES]
+    index.close()
+    monkeypatch.setattr(impact_reading, "_TERM_CACHE_LIMIT", 6)
+    with searchlib.open_index(index.path) as reopened:
+        for _ in range(2):
+            assert [ranked(reopened, query, False) for query in QUERIES] == expected
