@@ -139,9 +139,12 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text, in order (positions are list indexes)."""
+        return self._terms_of_words(self.tokenizer.words(text))
+
+    def _terms_of_words(self, words: list[str]) -> list[str]:
         cache = self._word_cache
         term = self.term
-        analysed = [cache[w] if w in cache else term(w) for w in self.tokenizer.words(text)]
+        analysed = [cache[w] if w in cache else term(w) for w in words]
         return [t for t in analysed if t is not None]
 
     def terms_of_each(self, texts: Iterable[str]) -> list[list[str]]:
@@ -160,12 +163,7 @@ class Analyzer:
             ]
             if forms:
                 self.stem_filter.look_up(forms)
-        term = self.term
-        analysed = []
-        for words in words_of:
-            found = [cache[w] if w in cache else term(w) for w in words]
-            analysed.append([t for t in found if t is not None])
-        return analysed
+        return [self._terms_of_words(words) for words in words_of]
 
     def terms_and_starts(self, text: str) -> tuple[list[str], list[int]]:
         """The index terms of a text, in order, and where each one's token
