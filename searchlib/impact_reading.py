@@ -679,14 +679,13 @@ class _NumpyScorer:
             n, places = len(compacted[0]), compacted[1]
         # The plain words' scores, added in order (``bincount`` adds each
         # document's from 0.0 in the order given), then the other concepts'.
-        first = 0 if plain_postings is None else len(plain_postings.scores)
-        if plain_postings is not None:
-            scores = np.bincount(places[:first], weights=plain_postings.scores, minlength=n)
+        if plain_postings is None:
+            first, held, scores = 0, 0, np.zeros(n, dtype=np.float64)
         else:
-            scores = np.zeros(n, dtype=np.float64)
+            first, held = len(plain_postings.scores), plain_postings.in_article
+            scores = np.bincount(places[:first], weights=plain_postings.scores, minlength=n)
         full = None
         if all_words_first:  # the whole article's postings say who holds a word
-            held = 0 if plain_postings is None else plain_postings.in_article
             full = np.bincount(places[:held], minlength=n).astype(np.int32)
         for concept in gathered:
             lists = [pair for found in (*concept.words, *concept.synonyms) for pair in found]
