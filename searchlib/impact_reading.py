@@ -78,6 +78,9 @@ SORT_SHARE = 16
 """The numpy scorer finds the documents a query touches by sorting its
 postings when they number less than the collection's documents over this,
 else by marking them in an array as long as the collection."""
+SELECTION_BLOCK = 128
+"""Keys per block when the numpy scorer bounds its best few by the blocks'
+smallest keys (``smallest_keys``)."""
 NUMPY_PHRASE_CANDIDATES = 64
 """Documents to check for a phrase from which numpy checks them, when imported."""
 _TERM_CACHE_LIMIT = 100_000
@@ -196,6 +199,27 @@ def _plain_word(concept: Concept) -> bool:
 def _plain_words(concepts: Sequence[tuple[Concept, float]]) -> list[tuple[str, float]]:
     """The term and weight of each plain word (``_plain_word``), in order."""
     return [(concept.words[0][0], weight) for concept, weight in concepts if _plain_word(concept)]
+
+
+def smallest_keys(np: Any, keys: Any, limit: int) -> Any:
+    """Where ``keys`` are at most their ``limit``-th smallest (ties kept), in order.
+
+    numpy's ``argpartition`` does this in one call, but since numpy 2 it
+    takes 4 to 9 times longer here (1.2 ms for 100,000 keys).  So the keys
+    are cut into blocks first: the ``limit``-th smallest of the blocks'
+    minimums is a bound at least as large as the answer (``limit`` keys are
+    at most it), a pass over the keys keeps the few under that bound, and
+    only those are partitioned.  0.1 ms for 100,000 keys, on either numpy."""
+    blocks = len(keys) // SELECTION_BLOCK
+    near = None
+    if blocks > limit:
+        minimums = keys[: blocks * SELECTION_BLOCK].reshape(blocks, SELECTION_BLOCK).min(axis=1)
+        bound = np.partition(minimums, limit - 1)[limit - 1]
+        near = np.flatnonzero(keys <= bound)
+        keys = keys[near]
+    threshold = np.partition(keys, limit - 1)[limit - 1]
+    kept = np.flatnonzero(keys <= threshold)
+    return kept if near is None else near[kept]
 
 
 def rounded(score: float) -> float:
@@ -717,9 +741,7 @@ class _NumpyScorer:
         id_order = self.index.id_order.numpy()[candidates]
         if total > 4 * limit:  # keep the best few before sorting them
             keys = np.where(first_tier, 0.0, np.inf) - rounded_scores
-            keep = np.argpartition(keys, limit - 1)[:limit]
-            threshold = keys[keep].max()
-            kept = np.flatnonzero(keys <= threshold)
+            kept = smallest_keys(np, keys, limit)
             candidates, candidate_scores = candidates[kept], candidate_scores[kept]
             rounded_scores, first_tier, id_order = (
                 rounded_scores[kept],

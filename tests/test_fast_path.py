@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import searchlib
 from searchlib import Article, RankingSettings
@@ -313,8 +317,14 @@ def test_saved_and_computed_saturations_rank_alike_to_the_last_bit(
     assert saved == computed
 
 
-def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("selection_block", [128, 2])
+def test_the_scorers_agree_on_ties_cut_by_the_limit(  # type: ignore[no-untyped-def]
+    make_index, selection_block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchlib import impact_reading
     from searchlib.impact_reading import _NumpyScorer, _PythonScorer
+
+    monkeypatch.setattr(impact_reading, "SELECTION_BLOCK", selection_block)
 
     articles = [Article(id=f"doc-{n:03d}", text="same words") for n in range(60, 0, -1)]
     articles += [Article(id="zz-best", title="words", text="words words")]
@@ -333,6 +343,27 @@ def test_the_scorers_agree_on_ties_cut_by_the_limit(make_index) -> None:  # type
         "doc-003",
         "doc-004",
     ]
+
+
+@given(
+    keys=st.lists(st.sampled_from([-3.5, -2.0, -1.25, -1.0, 0.0, float("inf")]) | st.floats(-9, 0)),
+    limit=st.integers(1, 12),
+    block=st.integers(1, 9),
+)
+def test_the_smallest_keys_are_those_up_to_the_limit_th(
+    keys: list[float], limit: int, block: int
+) -> None:
+    """Bounded by blocks or not, ties at the cut kept: the keys at most the
+    ``limit``-th smallest, in order."""
+    from searchlib import impact_reading
+
+    if len(keys) <= limit:
+        return
+    threshold = sorted(keys)[limit - 1]
+    expected = [place for place, key in enumerate(keys) if key <= threshold]
+    with mock.patch.object(impact_reading, "SELECTION_BLOCK", block):
+        found = impact_reading.smallest_keys(np, np.array(keys), limit)
+    assert found.tolist() == expected
 
 
 def test_a_lazy_index_opens_whoosh_only_when_a_query_needs_it(make_index) -> None:  # type: ignore[no-untyped-def]
