@@ -158,6 +158,9 @@ def bundled_index(index_store: IndexStore) -> searchlib.Index:
 
 
 _VERSIONED = ("searchlib", "whoosh-reloaded", "nltk", "tantivy", "bm25s", "PyStemmer", "rank-bm25")
+_LIBRARIES = ("numpy", "scipy")
+"""What several engines compute with, recorded too: numpy's speed changes
+between releases (``impact_reading.smallest_keys``), and bm25s's with it."""
 
 
 def pytest_benchmark_update_json(
@@ -168,7 +171,7 @@ def pytest_benchmark_update_json(
     from importlib import metadata
 
     versions = {"sqlite": sqlite3.sqlite_version}
-    for name in _VERSIONED:
+    for name in (*_VERSIONED, *_LIBRARIES):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

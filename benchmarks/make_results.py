@@ -136,7 +136,7 @@ def _describe_run(document: dict[str, Any]) -> list[str]:
         f"{' (uncommitted changes)' if commit.get('dirty') else ''}",
         f"- machine: {cpu}, {run.get('cpus', '?')} cores, "
         f"Python {machine.get('python_version', '?')}, {machine.get('system', '?')}",
-        f"- engines: {versions}" if versions else "- engines: ?",
+        f"- versions: {versions}" if versions else "- versions: ?",
         f"- options: {run.get('options', {})}",
     ]
     load = run.get("load_average")
