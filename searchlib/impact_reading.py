@@ -880,8 +880,12 @@ class _NumpyScorer:
             return touched, places
         held_by_some = np.zeros(self.index.document_count, dtype=bool)
         held_by_some[every] = True
-        places = np.cumsum(held_by_some, dtype=np.int32)  # 1 + place, where held
-        return np.flatnonzero(held_by_some), places[every] - 1
+        touched = np.flatnonzero(held_by_some)
+        # Each touched document's place, written where it is held only: no
+        # pass over the whole collection (as a running count would take).
+        place_of = np.empty(self.index.document_count, dtype=np.int32)
+        place_of[touched] = np.arange(len(touched), dtype=np.int32)
+        return touched, place_of[every]
 
     def _weighted_scores(
         self, terms: tuple[str, ...], synonym_of: tuple[str, ...] | None
