@@ -220,12 +220,17 @@ class TermVectors:
                 np.cumsum(counts) - counts, counts
             )
             places = positions[np.repeat(first, counts) + within].astype(np.int64) - offset
+            # Ascending: documents ascend, and a term's positions ascend in
+            # each (``VectorRunWriter``), so no sort is needed to intersect.
             encoded = (owners << 32) + places
-            common = encoded if common is None else np.intersect1d(common, encoded)
+            common = encoded if common is None else _common_values(np, common, encoded)
             if len(common) == 0:
                 return []
         assert common is not None
-        return [int(document) for document in np.unique(common >> 32)]
+        documents = common >> 32
+        first_of_each = np.ones(len(documents), dtype=bool)
+        np.not_equal(documents[1:], documents[:-1], out=first_of_each[1:])
+        return documents[first_of_each].tolist()  # type: ignore[no-any-return]
 
     def holds_phrase(self, field: str, document: int, terms: Sequence[str]) -> bool:
         """Whether ``terms`` occur at consecutive positions in the field."""
@@ -303,6 +308,19 @@ def _phrase_matches(
         for position, start in starts_at[0].items()
         if all(position + offset in starts_at[offset] for offset in range(1, end + 1))
     ]
+
+
+def _common_values(np: Any, ascending: Any, others: Any) -> Any:
+    """The values of two ascending arrays without repeats found in both,
+    ascending: each of the shorter one looked up in the longer (what
+    ``np.intersect1d`` gives, without sorting both together)."""
+    if len(ascending) > len(others):
+        ascending, others = others, ascending
+    if len(others) == 0:
+        return others
+    at = np.searchsorted(others, ascending)
+    np.minimum(at, len(others) - 1, out=at)
+    return ascending[others[at] == ascending]
 
 
 def _key_range(keys: Any, key: int, low: int, high: int) -> tuple[int, int]:
