@@ -461,11 +461,13 @@ class ImpactIndex:
     ) -> list[int]:
         import numpy as np
 
+        from searchlib.term_vectors import common_values
+
         docs = self._docs[field].numpy()
         candidates = None
         for postings in sorted(found, key=lambda postings: postings.size):
             these = docs[postings.start : postings.start + postings.size]
-            candidates = these if candidates is None else np.intersect1d(candidates, these, True)
+            candidates = these if candidates is None else common_values(np, candidates, these)
             if len(candidates) == 0:
                 return []
         assert candidates is not None

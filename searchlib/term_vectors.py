@@ -223,7 +223,7 @@ class TermVectors:
             # Ascending: documents ascend, and a term's positions ascend in
             # each (``VectorRunWriter``), so no sort is needed to intersect.
             encoded = (owners << 32) + places
-            common = encoded if common is None else _common_values(np, common, encoded)
+            common = encoded if common is None else common_values(np, common, encoded)
             if len(common) == 0:
                 return []
         assert common is not None
@@ -310,7 +310,7 @@ def _phrase_matches(
     ]
 
 
-def _common_values(np: Any, ascending: Any, others: Any) -> Any:
+def common_values(np: Any, ascending: Any, others: Any) -> Any:
     """The values of two ascending arrays without repeats found in both,
     ascending: each of the shorter one looked up in the longer (what
     ``np.intersect1d`` gives, without sorting both together)."""
