@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -186,6 +188,18 @@ class IndexStore:
             engine.open(self.get(peer, corpus).workdir)
             self.engines[key] = engine
         return self.engines[key]
+
+    @contextmanager
+    def fresh_engine(self, peer: str, corpus: str) -> Iterator[Engine]:
+        """The peer's engine opened anew on its index of ``corpus``, closed
+        after: nothing it kept from earlier queries (the shared one's
+        caches) helps the queries timed with it."""
+        engine = load_engine(peer)
+        engine.open(self.get(peer, corpus).workdir)
+        try:
+            yield engine
+        finally:
+            engine.close()
 
     def close_engine(self, peer: str, corpus: str) -> None:
         engine = self.engines.pop((peer, corpus), None)
