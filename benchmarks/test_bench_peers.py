@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -123,36 +123,30 @@ def _search_function(engine: Engine, mode: str) -> Callable[[str, int], list[Any
     return engine.search_with_snippets
 
 
+@pytest.fixture
+def fresh_engine(index_store: IndexStore, peer: str, corpus: str) -> Iterator[Engine]:
+    """The peer's engine opened anew for one test, so that no test is timed
+    on queries another already asked (an engine may keep what it read)."""
+    _skip_if_too_large(peer, corpus)
+    _built(index_store, peer, corpus)
+    with index_store.fresh_engine(peer, corpus) as engine:
+        yield engine
+
+
 @pytest.mark.parametrize("mode", ["ids", "snippets"])
 def test_query_latency(
     benchmark: BenchmarkFixture,
-    index_store: IndexStore,
+    fresh_engine: Engine,
     queries: list[str],
     peer: str,
     corpus: str,
     mode: str,
     rounds: int,
 ) -> None:
-    """The query set, top 10, one query at a time; median and p95 per query.
-
-    Each mode opens the engine anew, so that neither is timed on queries
-    the other already asked (an engine may keep what it read)."""
-    _skip_if_too_large(peer, corpus)
+    """The query set, top 10, one query at a time; median and p95 per
+    query.  Each mode opens the engine anew (``fresh_engine``)."""
     benchmark.group = f"query {corpus} {mode}"
-    _built(index_store, peer, corpus)
-    with index_store.fresh_engine(peer, corpus) as engine:
-        _time_queries(benchmark, engine, queries, peer, corpus, mode, rounds)
-
-
-def _time_queries(
-    benchmark: BenchmarkFixture,
-    engine: Engine,
-    queries: list[str],
-    peer: str,
-    corpus: str,
-    mode: str,
-    rounds: int,
-) -> None:
+    engine = fresh_engine
     search = _search_function(engine, mode)
     for query in NEWS_QUERIES:  # warm caches: the first query of a process pays imports
         search(query, TOP_K)
