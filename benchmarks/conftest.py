@@ -114,22 +114,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         corpora = []  # pytest_generate_tests reports it
     first_seen: dict[tuple[str, str], int] = {}
     for position, item in enumerate(items):
-        first_seen.setdefault((item.nodeid.split("::")[0], _test_name(item)), position)
+        first_seen.setdefault(_test_function(item), position)
 
     def order(item: pytest.Item) -> tuple[bool, int, int]:
+        function = _test_function(item)
         callspec = getattr(item, "callspec", None)
         corpus = callspec.params.get("corpus") if callspec is not None else None
         return (
-            _test_name(item) != "test_build",
-            first_seen[item.nodeid.split("::")[0], _test_name(item)],
+            function[1] != "test_build",
+            first_seen[function],
             corpora.index(corpus) if corpus in corpora else -1,
         )
 
     items.sort(key=order)
 
 
-def _test_name(item: pytest.Item) -> str:
-    return str(getattr(item, "originalname", item.name))
+def _test_function(item: pytest.Item) -> tuple[str, str]:
+    """The file and name of the test function an item runs."""
+    return item.nodeid.split("::")[0], str(getattr(item, "originalname", item.name))
 
 
 @pytest.fixture(autouse=True)

@@ -184,18 +184,20 @@ class IndexStore:
         """The peer's engine, opened on its index of ``corpus`` in this process."""
         key = (peer, corpus)
         if key not in self.engines:
-            engine = load_engine(peer)
-            engine.open(self.get(peer, corpus).workdir)
-            self.engines[key] = engine
+            self.engines[key] = self._open(peer, corpus)
         return self.engines[key]
+
+    def _open(self, peer: str, corpus: str) -> Engine:
+        engine = load_engine(peer)
+        engine.open(self.get(peer, corpus).workdir)
+        return engine
 
     @contextmanager
     def fresh_engine(self, peer: str, corpus: str) -> Iterator[Engine]:
         """The peer's engine opened anew on its index of ``corpus``, closed
         after: nothing it kept from earlier queries (the shared one's
         caches) helps the queries timed with it."""
-        engine = load_engine(peer)
-        engine.open(self.get(peer, corpus).workdir)
+        engine = self._open(peer, corpus)
         try:
             yield engine
         finally:
